@@ -20,7 +20,8 @@ export const LOG_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
  * @since 0.1.0
  * @category log id
  */
-export const isLogId = (value: unknown): value is string => typeof value === "string" && LOG_ID_PATTERN.test(value)
+export const isLogId = (value: unknown): value is string =>
+  typeof value === "string" && LOG_ID_PATTERN.test(value)
 
 /**
  * Query parameter that carries the access token on the websocket URL (`?token=…`), which is what

@@ -3,4 +3,11 @@
  *
  * @since 0.1.0
  */
+export * from "./Codec.js"
+export * from "./Draft.js"
+export * from "./Event.js"
+export * from "./Id.js"
+export * from "./InvalidEvent.js"
 export * from "./Protocol.js"
+export * from "./Units.js"
+export * from "./Projection.js"
