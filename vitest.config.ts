@@ -16,7 +16,10 @@ const project = (name: string, include: string[], extra: Record<string, unknown>
 
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ["default", ["json", { outputFile: ".artifacts/vitest.json" }]] : ["default"],
+    // CI reads the pass/fail counts from this JSON report (see .ci/run).
+    reporters: process.env.VITEST_JSON_OUT
+      ? ["default", ["json", { outputFile: process.env.VITEST_JSON_OUT }]]
+      : ["default"],
     projects: [
       project("core", ["packages/core/test/**/*.test.ts"]),
       project("server", ["packages/server/test/**/*.test.ts"], { testTimeout: 30_000, hookTimeout: 30_000 }),
@@ -24,6 +27,11 @@ export default defineConfig({
       project("examples", ["examples/*/test/**/*.test.ts"], {
         testTimeout: 120_000,
         hookTimeout: 180_000,
+        fileParallelism: false
+      }),
+      project("reliability", ["reliability/**/*.test.ts"], {
+        testTimeout: 600_000,
+        hookTimeout: 120_000,
         fileParallelism: false
       })
     ]
