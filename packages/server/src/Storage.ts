@@ -1,0 +1,52 @@
+/**
+ * The storage interface the relay writes through. The protocol code only ever loads a log, appends
+ * an update and asks for compaction, so another store (Postgres, object storage) can be added later
+ * by implementing these few methods, without touching the websocket side.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * How much a log holds in the store: the number of stored update rows and their total size.
+ *
+ * @since 0.1.0
+ * @category storage
+ */
+export interface StoredSize {
+  readonly updates: number
+  readonly bytes: number
+}
+
+/**
+ * A log as loaded from the store: its Yjs updates (in any order, Yjs merges them commutatively) and
+ * its size.
+ *
+ * @since 0.1.0
+ * @category storage
+ */
+export interface StoredLog extends StoredSize {
+  readonly data: ReadonlyArray<Uint8Array>
+}
+
+/**
+ * A store of Yjs updates, keyed by log id. Implementations must be durable when `append` resolves:
+ * the relay relays an update to other clients only after that.
+ *
+ * @since 0.1.0
+ * @category storage
+ */
+export interface Storage {
+  /** Every update stored for the log; an unknown log is empty. */
+  load(logId: string): Promise<StoredLog>
+  /** Appends one update durably and returns the log's new size. */
+  append(logId: string, update: Uint8Array): Promise<StoredSize>
+  /**
+   * Replaces the log's updates by one merged update. Must be crash-safe: nothing may be removed that
+   * the merged update does not hold, and updates appended meanwhile must survive.
+   */
+  compact(logId: string): Promise<StoredSize>
+  /** Whether the store can take writes right now (used by `GET /healthz`). */
+  check(): Promise<boolean>
+  /** Releases the store; later calls fail. */
+  close(): Promise<void>
+}

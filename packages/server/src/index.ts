@@ -1,0 +1,13 @@
+/**
+ * @relactation/server: a y-websocket relay for family logs, with per-log tokens, SQLite storage,
+ * limits, health and metrics.
+ *
+ * @since 0.1.0
+ */
+export * from "./Hooks.js"
+export * from "./Limits.js"
+export * from "./Metrics.js"
+export * from "./Relay.js"
+export * from "./SqliteStorage.js"
+export * from "./Storage.js"
+export * from "./Token.js"

@@ -1,0 +1,243 @@
+/**
+ * One loaded log: its Yjs document, its awareness and the connections on it. The document exists
+ * so the relay can answer sync step 1 with exactly what a client lacks and reject updates Yjs cannot
+ * apply; the relay never reads the events inside it.
+ *
+ * Every update goes through one queue per log: append to storage first, then relay. Replies to
+ * sync step 1 go through the same queue, so no client ever receives a byte that is not yet durable.
+ */
+import { CloseCode } from "@relactation/core"
+import * as awarenessProtocol from "y-protocols/awareness"
+import * as Y from "yjs"
+import type { StoredSize } from "../Storage.js"
+import type { RelayContext } from "./Context.js"
+import {
+  type ClientMessage,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  ProtocolError
+} from "./Messages.js"
+
+/** What a document needs from a connection. */
+export interface Peer {
+  send(message: Uint8Array): void
+  close(code: number, reason: string): void
+}
+
+interface AwarenessChanges {
+  readonly added: Array<number>
+  readonly updated: Array<number>
+  readonly removed: Array<number>
+}
+
+export class Document {
+  readonly logId: string
+  private readonly context: RelayContext
+  private readonly onFail: (document: Document) => void
+  private readonly doc: Y.Doc
+  private readonly awareness: awarenessProtocol.Awareness
+  /** Each connection with the awareness client ids it controls, removed when it leaves. */
+  readonly peers = new Map<Peer, Set<number>>()
+  /** Upgrades that hold this document but are not attached yet; they keep it loaded. */
+  pending = 0
+  unloadTimer: NodeJS.Timeout | undefined = undefined
+  ready: Promise<void> = Promise.resolve()
+  failed = false
+  destroyed = false
+  private stored: StoredSize = { updates: 0, bytes: 0 }
+  /** Bytes applied in memory whose append has not finished yet; counted against the size limit. */
+  private queuedBytes = 0
+  private tail: Promise<void> = Promise.resolve()
+  private compactionScheduled = false
+
+  constructor(logId: string, context: RelayContext, onFail: (document: Document) => void) {
+    this.logId = logId
+    this.context = context
+    this.onFail = onFail
+    // gc stays on: deleted content is dropped exactly as every client drops it.
+    this.doc = new Y.Doc()
+    this.awareness = new awarenessProtocol.Awareness(this.doc)
+    // The relay is not a participant; without this it would announce an empty state of its own.
+    this.awareness.setLocalState(null)
+  }
+
+  get size(): StoredSize {
+    return this.stored
+  }
+
+  /** Reads the log from storage. Only called once, before any connection is attached. */
+  async load(): Promise<StoredSize> {
+    const stored = await this.context.storage.load(this.logId)
+    Y.transact(this.doc, () => {
+      for (const update of stored.data) Y.applyUpdate(this.doc, update)
+    })
+    this.stored = { updates: stored.updates, bytes: stored.bytes }
+    // Listen only after loading, so replaying stored rows is not appended again.
+    this.doc.on("update", this.onUpdate)
+    this.awareness.on("update", this.onAwareness)
+    if (stored.updates >= this.context.limits.compactAfterUpdates) this.scheduleCompaction()
+    return this.stored
+  }
+
+  /** Settles once every queued append and reply has gone out. */
+  flush(): Promise<void> {
+    return this.tail
+  }
+
+  attach(peer: Peer): void {
+    this.peers.set(peer, new Set())
+    peer.send(encodeSyncStep1(this.doc))
+    const states = this.awareness.getStates()
+    if (states.size > 0) {
+      peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
+    }
+  }
+
+  detach(peer: Peer): void {
+    const controlled = this.peers.get(peer)
+    if (controlled === undefined) return
+    this.peers.delete(peer)
+    if (!this.destroyed && controlled.size > 0) {
+      // Tell the others this client's cursor/presence is gone, as the reference server does.
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null)
+    }
+  }
+
+  /** Handles one parsed message. Throws `ProtocolError` when the sender must be closed. */
+  receive(peer: Peer, message: ClientMessage): void {
+    switch (message.type) {
+      case "sync-step-1": {
+        const { stateVector } = message
+        this.enqueue(async () => peer.send(encodeSyncStep2(this.doc, stateVector)))
+        return
+      }
+      case "sync-step-2":
+      case "update": {
+        const { update } = message
+        if (this.stored.bytes + this.queuedBytes + update.byteLength > this.context.limits.maxLogBytes) {
+          throw new ProtocolError(CloseCode.LOG_FULL, "log-full", "log reached its stored-size limit")
+        }
+        try {
+          Y.applyUpdate(this.doc, update, peer)
+        } catch {
+          throw new ProtocolError(CloseCode.BAD_UPDATE, "bad-update", "update cannot be applied")
+        }
+        return
+      }
+      case "awareness": {
+        try {
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer)
+        } catch {
+          throw new ProtocolError(
+            CloseCode.MALFORMED,
+            "malformed-message",
+            "awareness update cannot be applied"
+          )
+        }
+        return
+      }
+      case "query-awareness": {
+        const clients = [...this.awareness.getStates().keys()]
+        peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)))
+        return
+      }
+    }
+  }
+
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    if (this.unloadTimer !== undefined) clearTimeout(this.unloadTimer)
+    this.unloadTimer = undefined
+    this.doc.off("update", this.onUpdate)
+    this.awareness.off("update", this.onAwareness)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.queuedBytes += update.byteLength
+    this.enqueue(async () => {
+      try {
+        this.stored = await this.context.storage.append(this.logId, update)
+      } finally {
+        this.queuedBytes -= update.byteLength
+      }
+      const { metrics } = this.context
+      metrics.updatesStored++
+      metrics.bytesStored += update.byteLength
+      this.context.notify("onStore", { logId: this.logId, ...this.stored })
+      const message = encodeUpdate(update)
+      for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message)
+      if (this.stored.updates >= this.context.limits.compactAfterUpdates) this.scheduleCompaction()
+    })
+  }
+
+  private readonly onAwareness = ({ added, updated, removed }: AwarenessChanges, origin: unknown): void => {
+    const controlled = this.peers.get(origin as Peer)
+    if (controlled !== undefined) {
+      for (const id of added) controlled.add(id)
+      for (const id of removed) controlled.delete(id)
+    }
+    const changed = [...added, ...updated, ...removed]
+    if (changed.length === 0) return
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message)
+  }
+
+  // A storage failure poisons the queue: what is in memory may no longer match what is stored, so
+  // the registry drops the whole document and its clients resync against storage on reconnect.
+  private enqueue(task: () => Promise<void>): void {
+    this.tail = this.tail
+      .then(() => (this.failed ? undefined : task()))
+      .catch((error: unknown) => this.fail(error))
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed) return
+    this.failed = true
+    this.context.metrics.error("storage")
+    this.context.notify("onError", { kind: "storage", logId: this.logId })
+    this.context.log({ level: "error", event: "storage-failed", logId: this.logId, error: describe(error) })
+    this.onFail(this)
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactionScheduled) return
+    this.compactionScheduled = true
+    // Off the message path: compaction runs after the current burst of messages, and in the same
+    // queue as appends so a non-SQLite store never sees the two interleave.
+    setImmediate(() => {
+      this.tail = this.tail.then(async () => {
+        this.compactionScheduled = false
+        if (this.destroyed || this.failed) return
+        try {
+          this.stored = await this.context.storage.compact(this.logId)
+          this.context.metrics.compactions++
+          this.context.notify("onCompact", { logId: this.logId, ...this.stored })
+          this.context.log({ level: "info", event: "compact", logId: this.logId, ...this.stored })
+        } catch (error) {
+          // Compaction is an optimisation; the rows are intact, so clients carry on.
+          this.context.metrics.error("storage")
+          this.context.log({
+            level: "error",
+            event: "compact-failed",
+            logId: this.logId,
+            error: describe(error)
+          })
+        }
+      })
+    })
+  }
+}
+
+/** Error text for log lines from our own storage, never from client bytes. */
+export const describe = (error: unknown): string => {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code
+    return typeof code === "string" ? `${error.name} ${code}` : error.name
+  }
+  return "unknown error"
+}

@@ -1,0 +1,115 @@
+/**
+ * The registry of loaded logs. A log is loaded on its first connection and unloaded a short grace
+ * period after its last one leaves, so an idle log costs no memory while a phone that reconnects
+ * right away does not pay for a reload.
+ */
+import { CloseCode } from "@relactation/core"
+import type { RelayContext } from "./Context.js"
+import { Document, type Peer } from "./Document.js"
+
+export class Documents {
+  private readonly context: RelayContext
+  private readonly loaded = new Map<string, Document>()
+
+  constructor(context: RelayContext) {
+    this.context = context
+  }
+
+  get size(): number {
+    return this.loaded.size
+  }
+
+  /** Connections on a log, counting upgrades still in flight. */
+  connectionsOn(logId: string): number {
+    const document = this.loaded.get(logId)
+    return document === undefined ? 0 : document.peers.size + document.pending
+  }
+
+  /**
+   * Loads the log if needed and reserves a place on it. The caller must follow with `attach` or
+   * `release`.
+   */
+  async acquire(logId: string): Promise<Document> {
+    let document = this.loaded.get(logId)
+    if (document === undefined) {
+      const created = new Document(logId, this.context, (failed) => this.drop(failed))
+      created.ready = created.load().then((size) => {
+        this.context.notify("onLoad", { logId, ...size })
+        this.context.log({ level: "info", event: "load", logId, ...size })
+      })
+      this.loaded.set(logId, created)
+      document = created
+    }
+    document.pending++
+    if (document.unloadTimer !== undefined) {
+      clearTimeout(document.unloadTimer)
+      document.unloadTimer = undefined
+    }
+    try {
+      await document.ready
+    } catch (error) {
+      document.pending--
+      if (this.loaded.get(logId) === document) {
+        this.loaded.delete(logId)
+        document.destroy()
+      }
+      throw error
+    }
+    if (document.failed || document.destroyed) {
+      document.pending--
+      throw new Error("log unavailable")
+    }
+    return document
+  }
+
+  attach(document: Document, peer: Peer): void {
+    document.pending--
+    document.attach(peer)
+  }
+
+  release(document: Document): void {
+    document.pending--
+    this.scheduleUnload(document)
+  }
+
+  detach(document: Document, peer: Peer): void {
+    document.detach(peer)
+    this.scheduleUnload(document)
+  }
+
+  /** Settles once every loaded log has stored and relayed what it received. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.loaded.values()].map((document) => document.flush()))
+  }
+
+  /** Forgets every log (after `flush` and after the sockets are closed). */
+  clear(): void {
+    for (const document of this.loaded.values()) document.destroy()
+    this.loaded.clear()
+  }
+
+  private scheduleUnload(document: Document): void {
+    if (document.destroyed || document.peers.size > 0 || document.pending > 0) return
+    if (document.unloadTimer !== undefined) return
+    document.unloadTimer = setTimeout(() => {
+      document.unloadTimer = undefined
+      void document.flush().then(() => {
+        // Someone may have connected while the queue drained.
+        if (document.peers.size > 0 || document.pending > 0 || document.unloadTimer !== undefined) return
+        if (this.loaded.get(document.logId) !== document) return
+        this.loaded.delete(document.logId)
+        document.destroy()
+        this.context.notify("onUnload", { logId: document.logId })
+        this.context.log({ level: "info", event: "unload", logId: document.logId })
+      })
+    }, this.context.limits.unloadAfterMs)
+  }
+
+  // After a storage failure the in-memory state may hold what storage does not: drop it, and let
+  // the clients reconnect and resync against what is really stored.
+  private drop(document: Document): void {
+    if (this.loaded.get(document.logId) === document) this.loaded.delete(document.logId)
+    for (const peer of [...document.peers.keys()]) peer.close(CloseCode.INTERNAL, "storage unavailable")
+    document.destroy()
+  }
+}

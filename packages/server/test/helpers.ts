@@ -1,0 +1,130 @@
+// Shared fixtures for the relay tests: temp folders, real y-websocket clients and raw ws clients,
+// and waiting on events instead of sleeping.
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as encoding from "lib0/encoding"
+import WebSocket from "ws"
+import * as syncProtocol from "y-protocols/sync"
+import { WebsocketProvider } from "y-websocket"
+import * as Y from "yjs"
+
+/** A temp folder removed on dispose. */
+export const tempDir = (): { path: string; [Symbol.dispose](): void } => {
+  const path = mkdtempSync(join(tmpdir(), "relay-test-"))
+  return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
+export const until = async (what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> => {
+  const started = Date.now()
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+export interface Client {
+  readonly doc: Y.Doc
+  readonly provider: WebsocketProvider
+  readonly events: Y.Array<string>
+  /** Close events the provider saw, in order. */
+  readonly closes: Array<{ code: number; reason: string }>
+  synced(): Promise<void>
+  [Symbol.dispose](): void
+}
+
+/** A stock `WebsocketProvider` on `logId`, exactly as an app would create it. */
+export const client = (url: string, logId: string, token: string): Client => {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(url, logId, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 200
+  })
+  const closes: Array<{ code: number; reason: string }> = []
+  provider.on("connection-close", (event) => {
+    if (event !== null) closes.push({ code: event.code, reason: event.reason })
+  })
+  return {
+    doc,
+    provider,
+    events: doc.getArray<string>("events"),
+    closes,
+    synced: () =>
+      provider.synced
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const onSync = (state: boolean) => {
+              if (!state) return
+              provider.off("sync", onSync)
+              resolve()
+            }
+            provider.on("sync", onSync)
+          }),
+    [Symbol.dispose]: () => {
+      provider.destroy()
+      doc.destroy()
+    }
+  }
+}
+
+export interface RawClient {
+  readonly socket: WebSocket
+  readonly messages: Array<Uint8Array>
+  readonly closed: Promise<{ code: number; reason: string }>
+  [Symbol.dispose](): void
+}
+
+/** A bare ws client, for sending bytes no well-behaved client would send. */
+export const rawClient = (url: string): RawClient => {
+  const socket = new WebSocket(url)
+  const messages: Array<Uint8Array> = []
+  socket.on("message", (data: Buffer) => messages.push(new Uint8Array(data)))
+  socket.on("error", () => {})
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() }))
+  })
+  return { socket, messages, closed, [Symbol.dispose]: () => socket.terminate() }
+}
+
+export const opened = (socket: WebSocket): Promise<void> =>
+  new Promise((resolve, reject) => {
+    socket.once("open", () => resolve())
+    socket.once("unexpected-response", (_request, response) =>
+      reject(new Error(`unexpected response ${response.statusCode}`))
+    )
+    socket.once("error", reject)
+  })
+
+/** The HTTP status a refused upgrade answered with. */
+export const refusal = (url: string): Promise<{ status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    const socket = new WebSocket(url)
+    socket.on("error", () => {})
+    socket.on("open", () => {
+      socket.terminate()
+      reject(new Error("the upgrade was accepted"))
+    })
+    socket.on("message", () => reject(new Error("received a websocket message")))
+    socket.on("unexpected-response", (_request, response) => {
+      let body = ""
+      response.on("data", (chunk: Buffer) => {
+        body += chunk.toString()
+      })
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }))
+    })
+  })
+
+/** A sync update message carrying one event pushed into `events`. */
+export const updateMessage = (event: string): Uint8Array => {
+  const doc = new Y.Doc()
+  doc.getArray<string>("events").push([event])
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 0)
+  syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc))
+  return encoding.toUint8Array(encoder)
+}
+
+export const silent = (): void => {}
