@@ -1,14 +1,7 @@
 // Generators and helpers for the projection tests: hand-written events for worked examples, and
 // fast-check logs (with duplicates, retractions in any order, unknown and invalid entries) for laws.
 import fc from "fast-check"
-import {
-  type Draft,
-  decodeEntry,
-  type Event,
-  type LogEntry,
-  makeSync,
-  uuidv7From
-} from "@relactation/core"
+import { type Draft, decodeEntry, type Event, type LogEntry, makeSync, uuidv7From } from "@relactation/core"
 
 /** The seed of every property test in a run, printed so a failure can be replayed with FC_SEED. */
 export const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)

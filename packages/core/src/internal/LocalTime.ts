@@ -12,12 +12,12 @@ const MINUTE = 60_000
 const HOUR = 3_600_000
 const DAY = 86_400_000
 const BUCKET = 15 * MINUTE
-// A cache entry is 2 numbers; a year of 15-minute buckets is 35k entries per zone. Past this size
-// the cache is dropped and refilled, so memory stays bounded whatever the log spans.
-const MAX_BUCKETS = 200_000
+// A year is 1460 chunks of 6 hours per zone. Past this many the cache is dropped and refilled, so
+// memory stays bounded whatever the log spans.
+const MAX_CHUNKS = 100_000
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
-const offsetCaches = new Map<string, Map<number, number>>()
+const offsetCaches = new Map<string, Map<number, number | Array<number | undefined>>>()
 
 const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
   let f = formatters.get(timeZone)
@@ -103,24 +103,48 @@ export const offsetFromIntl = (timeZone: string, ms: number): number => {
   return local.getTime() - whole
 }
 
-/**
- * The zone's UTC offset in milliseconds at an instant, memoized per 15-minute UTC bucket.
- *
- * @since 0.1.0
- * @category time
- */
-export const offsetAt = (timeZone: string, ms: number): number => {
+// Offsets of each zone, memoized in two levels. A chunk of 6 hours whose start and end share an
+// offset holds no transition (no zone changes its offset twice within 6 hours), so it is stored
+// as one number; only the few chunks around a transition keep an offset per 15-minute bucket.
+// This keeps Intl calls to a couple per 6 hours of log instead of one per bucket.
+const CHUNK_BUCKETS = 24
+const CHUNK = CHUNK_BUCKETS * BUCKET
+type Chunk = number | Array<number | undefined>
+
+const chunksFor = (timeZone: string): Map<number, Chunk> => {
   let cache = offsetCaches.get(timeZone)
   if (cache === undefined) {
     cache = new Map()
     offsetCaches.set(timeZone, cache)
   }
+  return cache
+}
+
+/**
+ * The zone's UTC offset in milliseconds at an instant, memoized per 15-minute UTC bucket (and per
+ * 6-hour chunk when the offset does not change within it).
+ *
+ * @since 0.1.0
+ * @category time
+ */
+export const offsetAt = (timeZone: string, ms: number): number => {
+  const cache = chunksFor(timeZone)
+  const chunkNo = Math.floor(ms / CHUNK)
+  let chunk = cache.get(chunkNo)
+  if (chunk === undefined) {
+    if (cache.size >= MAX_CHUNKS) cache.clear()
+    const first = offsetFromIntl(timeZone, chunkNo * CHUNK)
+    const next = offsetFromIntl(timeZone, (chunkNo + 1) * CHUNK)
+    chunk = first === next ? first : [first]
+    cache.set(chunkNo, chunk)
+  }
+  if (typeof chunk === "number") return chunk
   const bucket = Math.floor(ms / BUCKET)
-  let offset = cache.get(bucket)
+  const index = bucket - chunkNo * CHUNK_BUCKETS
+  let offset = chunk[index]
   if (offset === undefined) {
-    if (cache.size >= MAX_BUCKETS) cache.clear()
     offset = offsetFromIntl(timeZone, bucket * BUCKET)
-    cache.set(bucket, offset)
+    chunk[index] = offset
   }
   return offset
 }
