@@ -1,0 +1,224 @@
+/**
+ * The `relactation-relay` command line: `serve` and `token`. Every flag can also come from the
+ * environment (flags win), so the relay runs the same under systemd, Docker or a shell. Usage errors
+ * exit with 2 and say which flag and which rule.
+ */
+import { parseArgs } from "node:util"
+import { isLogId } from "@relactation/core"
+import type { RelayLimits } from "../Limits.js"
+import { createRelay } from "../Relay.js"
+import { mintToken } from "../Token.js"
+import { loadOrCreateSecret } from "./Secret.js"
+
+export interface CliIo {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+}
+
+const USAGE = `Usage:
+  relactation-relay serve [--host 127.0.0.1] [--port 1234] [--data ./relay-data] [limits...]
+  relactation-relay token <logId> [--ttl 30d] [--data ./relay-data]
+
+Environment: RELAY_HOST, RELAY_PORT, RELAY_DATA, RELAY_SECRET (default: a secret generated in the
+data folder), and RELAY_<LIMIT> for each limit flag (e.g. RELAY_MAX_CONNECTIONS_PER_LOG). Flags win.
+
+Limits (serve):
+  --max-message-bytes 1MiB     --max-connections-per-log 16   --max-connections 10000
+  --max-log-bytes 64MiB        --idle-timeout 30s             --rate-per-ip 120 (per minute)
+  --compact-after 500 (rows)   --unload-after 5s
+Other (serve): --synchronous full|normal   --trust-proxy (use X-Forwarded-For)
+`
+
+/** A usage error: exit code 2. */
+class UsageError extends Error {}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const SIZE = /^(\d+)(B|KiB|K|MiB|M|GiB|G)?$/
+const SIZE_UNIT: Record<string, number> = {
+  B: 1,
+  K: 1024,
+  KiB: 1024,
+  M: 1024 ** 2,
+  MiB: 1024 ** 2,
+  G: 1024 ** 3,
+  GiB: 1024 ** 3
+}
+
+/** Milliseconds from `500ms`, `45s`, `15m`, `12h`, `30d`; a bare number is `defaultUnit`. */
+export const parseDuration = (name: string, value: string, defaultUnit: "ms" | "s"): number => {
+  const match = DURATION.exec(value.trim())
+  if (match === null)
+    throw new UsageError(`${name} must be a duration like 30s, 15m, 12h or 30d (got "${value}")`)
+  const ms = Number(match[1]) * (DURATION_UNIT_MS[match[2] ?? defaultUnit] ?? 1)
+  if (!(ms > 0)) throw new UsageError(`${name} must be greater than zero`)
+  return ms
+}
+
+const parseSize = (name: string, value: string): number => {
+  const match = SIZE.exec(value.trim())
+  if (match === null)
+    throw new UsageError(`${name} must be a size like 1048576, 512KiB or 64MiB (got "${value}")`)
+  const bytes = Number(match[1]) * (SIZE_UNIT[match[2] ?? "B"] ?? 1)
+  if (!(bytes > 0)) throw new UsageError(`${name} must be greater than zero`)
+  return bytes
+}
+
+const parseCount = (name: string, value: string, min = 1): number => {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
+    throw new UsageError(`${name} must be a whole number >= ${min} (got "${value}")`)
+  }
+  return Number(value)
+}
+
+const parsePort = (value: string): number => {
+  const port = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN
+  if (!(port >= 0 && port <= 65_535))
+    throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${value}")`)
+  return port
+}
+
+const LIMIT_FLAGS: ReadonlyArray<{
+  readonly flag: string
+  readonly limit: keyof RelayLimits
+  readonly parse: (name: string, value: string) => number
+}> = [
+  { flag: "max-message-bytes", limit: "maxMessageBytes", parse: parseSize },
+  { flag: "max-connections-per-log", limit: "maxConnectionsPerLog", parse: (n, v) => parseCount(n, v) },
+  { flag: "max-connections", limit: "maxConnections", parse: (n, v) => parseCount(n, v) },
+  { flag: "max-log-bytes", limit: "maxLogBytes", parse: parseSize },
+  { flag: "idle-timeout", limit: "idleTimeoutMs", parse: (n, v) => parseDuration(n, v, "ms") },
+  { flag: "rate-per-ip", limit: "connectionsPerIpPerMinute", parse: (n, v) => parseCount(n, v) },
+  { flag: "compact-after", limit: "compactAfterUpdates", parse: (n, v) => parseCount(n, v) },
+  {
+    flag: "unload-after",
+    limit: "unloadAfterMs",
+    parse: (n, v) => (v.trim() === "0" ? 0 : parseDuration(n, v, "ms"))
+  }
+]
+
+const envName = (flag: string): string => `RELAY_${flag.toUpperCase().replaceAll("-", "_")}`
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const parse = (args: ReadonlyArray<string>, options: Record<string, { type: "string" | "boolean" }>) => {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : "bad arguments")
+  }
+}
+
+/** The flag's value, else the environment's, else undefined. */
+const pick = (values: Record<string, unknown>, env: Env, flag: string): string | undefined => {
+  const value = values[flag]
+  if (typeof value === "string") return value
+  const fromEnv = env[envName(flag)]
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv
+}
+
+const secretFor = (env: Env, dataDir: string): string => {
+  const secret = env.RELAY_SECRET
+  return secret !== undefined && secret !== "" ? secret : loadOrCreateSecret(dataDir)
+}
+
+const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<number> => {
+  const options: Record<string, { type: "string" | "boolean" }> = {
+    host: { type: "string" },
+    port: { type: "string" },
+    data: { type: "string" },
+    synchronous: { type: "string" },
+    "trust-proxy": { type: "boolean" }
+  }
+  for (const { flag } of LIMIT_FLAGS) options[flag] = { type: "string" }
+  const { values, positionals } = parse(args, options)
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${positionals[0]}")`)
+  const host = pick(values, env, "host") ?? "127.0.0.1"
+  const portText = pick(values, env, "port")
+  const port = portText === undefined ? 1234 : parsePort(portText)
+  const dataDir = pick(values, env, "data") ?? "./relay-data"
+  const synchronous = pick(values, env, "synchronous") ?? "full"
+  if (synchronous !== "full" && synchronous !== "normal") {
+    throw new UsageError(`--synchronous must be "full" or "normal" (got "${synchronous}")`)
+  }
+  const limits: Partial<Record<keyof RelayLimits, number>> = {}
+  for (const { flag, limit, parse: parseLimit } of LIMIT_FLAGS) {
+    const value = pick(values, env, flag)
+    if (value !== undefined) limits[limit] = parseLimit(`--${flag}`, value)
+  }
+  const trustProxy =
+    values["trust-proxy"] === true || env.RELAY_TRUST_PROXY === "1" || env.RELAY_TRUST_PROXY === "true"
+
+  const relay = await createRelay({
+    host,
+    port,
+    dataDir,
+    secret: secretFor(env, dataDir),
+    limits,
+    synchronous,
+    trustProxy
+  })
+  // The relay's own "listening" log line (JSON, with host, port and url) tells scripts where it is.
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // A second signal means "now": skip the graceful part.
+        process.exit(1)
+      }
+      stopping = true
+      io.stderr(`relactation-relay: ${signal} received, shutting down\n`)
+      relay.close().then(
+        () => resolve(0),
+        () => resolve(1)
+      )
+    }
+    process.on("SIGINT", stop)
+    process.on("SIGTERM", stop)
+  })
+}
+
+const token = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<number> => {
+  const { values, positionals } = parse(args, { ttl: { type: "string" }, data: { type: "string" } })
+  const [logId, ...rest] = positionals
+  if (logId === undefined) throw new UsageError("token needs a <logId>")
+  if (rest.length > 0) throw new UsageError(`token takes one <logId> (got also "${rest[0]}")`)
+  if (!isLogId(logId)) throw new UsageError("<logId> must be 8-64 characters of [A-Za-z0-9_-]")
+  const ttl = pick(values, env, "ttl")
+  const ttlSeconds = ttl === undefined ? undefined : Math.ceil(parseDuration("--ttl", ttl, "s") / 1000)
+  const dataDir = pick(values, env, "data") ?? "./relay-data"
+  io.stdout(`${mintToken(secretFor(env, dataDir), logId, ttlSeconds === undefined ? {} : { ttlSeconds })}\n`)
+  return 0
+}
+
+/** Runs the CLI and resolves with the exit code. */
+export const runCli = async (argv: ReadonlyArray<string>, env: Env, io: CliIo): Promise<number> => {
+  const [command, ...args] = argv
+  try {
+    switch (command) {
+      case "serve":
+        return await serve(args, env, io)
+      case "token":
+        return await token(args, env, io)
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(USAGE)
+        return 0
+      case undefined:
+        throw new UsageError("missing command")
+      default:
+        throw new UsageError(`unknown command "${command}"`)
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`relactation-relay: ${error.message}\n\n${USAGE}`)
+      return 2
+    }
+    const code = (error as { code?: unknown }).code
+    io.stderr(
+      `relactation-relay: ${error instanceof Error ? error.message : "failed"}${typeof code === "string" ? ` (${code})` : ""}\n`
+    )
+    return 1
+  }
+}

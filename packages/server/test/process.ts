@@ -1,0 +1,61 @@
+// Runs the real CLI (from source, through tsx) as a child process, as an operator would.
+import { type ChildProcess, spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url))
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url))
+
+export interface CliRun {
+  readonly child: ChildProcess
+  readonly stdout: () => string
+  readonly stderr: () => string
+  readonly exited: Promise<number | null>
+}
+
+export const runCli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): CliRun => {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", CLI, ...args], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, RELAY_SECRET: "", RELAY_HOST: "", RELAY_PORT: "", RELAY_DATA: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+  return { child, stdout: () => stdout, stderr: () => stderr, exited }
+}
+
+export interface Served extends CliRun {
+  readonly port: number
+  readonly url: string
+}
+
+/** Starts `serve` and resolves with the port from its JSON "listening" line. */
+export const serve = async (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {}
+): Promise<Served> => {
+  const run = runCli(["serve", "--port", "0", ...args], env)
+  const started = Date.now()
+  for (;;) {
+    const line = run
+      .stdout()
+      .split("\n")
+      .find((candidate) => candidate.includes('"event":"listening"'))
+    if (line !== undefined) {
+      const { port, url } = JSON.parse(line) as { port: number; url: string }
+      return { ...run, port, url }
+    }
+    if (run.child.exitCode !== null) throw new Error(`serve exited early: ${run.stderr()}`)
+    if (Date.now() - started > 15_000) {
+      run.child.kill("SIGKILL")
+      throw new Error("serve did not start")
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
