@@ -1,0 +1,249 @@
+/**
+ * The link to the relay: the stock y-websocket `WebsocketProvider`, with two changes of policy.
+ * Reconnects are scheduled here with jitter (so a relay restart does not bring every phone back in
+ * the same millisecond), and "synced" also waits until the relay has answered for the local
+ * changes made since (a sync step 1 sent after them is answered only after they were applied).
+ *
+ * @since 0.1.0
+ */
+import { CloseCode, TOKEN_PARAM } from "@relactation/core"
+import * as decoding from "lib0/decoding"
+import * as encoding from "lib0/encoding"
+import type { Awareness } from "y-protocols/awareness"
+import * as syncProtocol from "y-protocols/sync"
+import { messageSync, WebsocketProvider } from "y-websocket"
+import type * as Y from "yjs"
+
+/**
+ * Where a log stands with the relay:
+ * - `offline`: no relay configured, disconnected on purpose, or waiting to reconnect;
+ * - `connecting`: opening the websocket;
+ * - `syncing`: connected, but the initial exchange or the acknowledgement of local changes is
+ *   not done yet;
+ * - `synced`: connected, and both sides have everything the other had.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Status = "offline" | "connecting" | "syncing" | "synced"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Connection {
+  readonly status: Status
+  readonly onStatus: (listener: (status: Status) => void) => () => void
+  readonly connect: () => void
+  readonly disconnect: () => void
+  readonly destroy: () => void
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConnectionOptions {
+  readonly url: string
+  readonly logId: string
+  readonly token: string
+  readonly doc: Y.Doc
+  readonly awareness: Awareness
+  readonly WebSocketPolyfill?: unknown
+  readonly random: () => number
+  /** Cross-tab BroadcastChannel sync (browsers). */
+  readonly broadcastChannel: boolean
+  /** Upper bound of the reconnect delay; default 5000 ms. */
+  readonly maxBackoffMs?: number
+}
+
+/**
+ * The relay ended the connection for good: a new token (or a policy change) is needed first.
+ *
+ * @since 0.1.0
+ * @category reconnect
+ */
+export const isFinalClose = (code: number): boolean =>
+  code === CloseCode.POLICY || code === CloseCode.TOKEN_EXPIRED
+
+/**
+ * The delay before reconnect attempt `attempt` (1, 2, ...): exponential from 200 ms up to
+ * `maxMs`, each delay drawn uniformly from its upper half.
+ *
+ * @since 0.1.0
+ * @category reconnect
+ */
+export const reconnectDelay = (attempt: number, maxMs: number, random: () => number): number => {
+  const base = Math.min(maxMs, 100 * 2 ** Math.max(1, attempt))
+  return base / 2 + (random() * base) / 2
+}
+
+/**
+ * A connection that never connects: for logs opened without `url` and `token`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const none: Connection = {
+  status: "offline",
+  onStatus: () => () => {},
+  connect: () => {},
+  disconnect: () => {},
+  destroy: () => {}
+}
+
+/**
+ * Opens a connection to the relay (connecting at once).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: ConnectionOptions): Connection => {
+  const { doc, random } = options
+  const maxBackoffMs = options.maxBackoffMs ?? 5000
+  const provider = new WebsocketProvider(options.url, options.logId, doc, {
+    connect: false,
+    awareness: options.awareness,
+    params: { [TOKEN_PARAM]: options.token },
+    disableBc: !options.broadcastChannel,
+    maxBackoffTime: maxBackoffMs,
+    shouldReconnect: (event) => !isFinalClose(event.code),
+    ...(options.WebSocketPolyfill === undefined
+      ? {}
+      : { WebSocketPolyfill: options.WebSocketPolyfill as typeof WebSocket })
+  })
+
+  const listeners = new Set<(status: Status) => void>()
+  let status: Status = "offline"
+  let wanted = false
+  let destroyed = false
+  let attempts = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  // Sync step 1 messages sent on this socket, and step 2 answers received.
+  let asked = 0
+  let answered = 0
+
+  const compute = (): Status =>
+    provider.wsconnected
+      ? provider.synced && answered >= asked
+        ? "synced"
+        : "syncing"
+      : provider.wsconnecting
+        ? "connecting"
+        : "offline"
+
+  const update = (): void => {
+    const next = compute()
+    if (next === status) return
+    status = next
+    if (next === "synced") attempts = 0
+    for (const listener of [...listeners]) {
+      try {
+        listener(next)
+      } catch {
+        // A failing listener must not break the connection or the other listeners.
+      }
+    }
+  }
+
+  const original = provider.messageHandlers[messageSync]!
+  provider.messageHandlers[messageSync] = (encoder, decoder, p, emitSynced, type) => {
+    const kind = decoding.peekVarUint(decoder)
+    original(encoder, decoder, p, emitSynced, type)
+    if (emitSynced && kind === syncProtocol.messageYjsSyncStep2) {
+      answered = Math.min(asked, answered + 1)
+      update()
+    }
+  }
+
+  // The relay answers a sync step 1 only after the messages before it, so its answer to one sent
+  // right after local updates acknowledges them. Bursts share one step 1.
+  let askQueued = false
+  const ask = (): void => {
+    askQueued = false
+    const ws = provider.ws
+    if (!provider.wsconnected || ws === null || ws.readyState !== ws.OPEN) return
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, messageSync)
+    syncProtocol.writeSyncStep1(encoder, doc)
+    asked++
+    ws.send(encoding.toUint8Array(encoder))
+    update()
+  }
+  const onUpdate = (_update: Uint8Array, origin: unknown): void => {
+    if (origin === provider || !provider.wsconnected || askQueued) return
+    askQueued = true
+    queueMicrotask(ask)
+  }
+  doc.on("update", onUpdate)
+
+  provider.on("status", (event) => {
+    if (event.status === "connected") {
+      // y-websocket sends its own sync step 1 when the socket opens.
+      asked = 1
+      answered = 0
+    }
+    update()
+  })
+  provider.on("sync", update)
+  provider.on("connection-close", (event) => {
+    // Take the reconnect schedule over from y-websocket, whose own timer then finds nothing to do.
+    provider.shouldConnect = false
+    update()
+    if (!wanted || destroyed) return
+    if (event !== null && isFinalClose(event.code)) {
+      wanted = false
+      return
+    }
+    attempts++
+    clearTimeout(timer)
+    timer = setTimeout(
+      () => {
+        timer = undefined
+        if (wanted && !destroyed) provider.connect()
+        update()
+      },
+      reconnectDelay(attempts, maxBackoffMs, random)
+    )
+  })
+
+  const connection: Connection = {
+    get status() {
+      return status
+    },
+    onStatus: (listener) => {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    connect: () => {
+      if (destroyed) return
+      wanted = true
+      clearTimeout(timer)
+      timer = undefined
+      provider.connect()
+      update()
+    },
+    disconnect: () => {
+      wanted = false
+      clearTimeout(timer)
+      timer = undefined
+      provider.disconnect()
+      update()
+    },
+    destroy: () => {
+      if (destroyed) return
+      wanted = false
+      clearTimeout(timer)
+      timer = undefined
+      doc.off("update", onUpdate)
+      provider.destroy()
+      update()
+      destroyed = true
+      listeners.clear()
+    }
+  }
+  connection.connect()
+  return connection
+}

@@ -1,0 +1,153 @@
+/**
+ * Where a log's Yjs document is kept on the device, so a phone that restarts offline still has
+ * every event. An adapter loads the stored updates into the document before the log connects to
+ * the relay (otherwise the relay would resend the whole log), then stores every later update.
+ *
+ * @since 0.1.0
+ */
+import { Context, Layer } from "effect"
+import type * as Y from "yjs"
+import { PersistenceError } from "./SyncError.js"
+
+/**
+ * An open persistence for one document.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PersistenceSession {
+  /** The transaction origin of the updates this session applies to the document (loading). */
+  readonly origin: unknown
+  /** Resolves when every update so far is durable. */
+  readonly flush: () => Promise<void>
+  /** Flushes, then stops listening to the document. Never deletes stored data. */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * A way of persisting documents. `open` resolves once the stored state is in `doc`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PersistenceAdapter {
+  readonly kind: string
+  readonly open: (logId: string, doc: Y.Doc) => Promise<PersistenceSession>
+}
+
+/**
+ * What `openLog` accepts as `persistence`. `file` works only with `openLog` from
+ * `@relactation/sync/node`; `custom` takes any {@link PersistenceAdapter}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PersistenceOption =
+  | { readonly kind: "indexeddb" }
+  | { readonly kind: "memory" }
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "custom"; readonly adapter: PersistenceAdapter }
+
+const noop = (): Promise<void> => Promise.resolve()
+
+/**
+ * Keeps nothing: the document lives as long as the log is open.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export const memoryAdapter: PersistenceAdapter = {
+  kind: "memory",
+  open: () => Promise.resolve({ origin: undefined, flush: noop, close: noop })
+}
+
+// A read-only transaction over the updates store starts only after every earlier read-write
+// transaction on that store has committed (IndexedDB ordering rule).
+const afterWrites = (db: IDBDatabase): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const tx = db.transaction(["updates"], "readonly")
+    tx.oncomplete = () => resolve()
+    tx.onerror = () =>
+      reject(new PersistenceError({ kind: "indexeddb", operation: "write", cause: tx.error }))
+    tx.objectStore("updates").count()
+  })
+
+/**
+ * IndexedDB through y-indexeddb, database name `relactation:<logId>`. The browser default.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export const indexedDbAdapter: PersistenceAdapter = {
+  kind: "indexeddb",
+  open: async (logId, doc) => {
+    if (typeof indexedDB === "undefined") {
+      throw new PersistenceError({
+        kind: "indexeddb",
+        operation: "open",
+        cause: new Error("indexedDB is not available in this environment")
+      })
+    }
+    // Loaded lazily so Node and React Native never evaluate the IndexedDB code.
+    const { IndexeddbPersistence } = await import("y-indexeddb")
+    const idb = new IndexeddbPersistence(`relactation:${logId}`, doc)
+    try {
+      await idb.whenSynced
+    } catch (cause) {
+      throw new PersistenceError({ kind: "indexeddb", operation: "open", cause })
+    }
+    let closed: Promise<void> | undefined
+    return {
+      origin: idb,
+      // y-indexeddb queues each update in its own IndexedDB transaction as it happens; reading
+      // back through the same connection waits for those writes to commit.
+      flush: () => (closed === undefined && idb.db !== null ? afterWrites(idb.db) : Promise.resolve()),
+      // IDBDatabase.close() lets pending transactions finish first.
+      close: () => {
+        closed ??= idb.destroy()
+        return closed
+      }
+    }
+  }
+}
+
+/**
+ * Whether this looks like a browser with IndexedDB (the default then is `indexeddb`, else `memory`).
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export const isBrowser = (): boolean => typeof window !== "undefined" && typeof indexedDB !== "undefined"
+
+/**
+ * Effect face: the persistence a log opened through `EventLog.layer` uses.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class Persistence extends Context.Service<Persistence, PersistenceAdapter>()(
+  "@relactation/sync/Persistence"
+) {
+  /**
+   * Nothing survives the end of the scope.
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly memory: Layer.Layer<Persistence> = Layer.succeed(Persistence, memoryAdapter)
+  /**
+   * IndexedDB (browsers).
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly indexedDb: Layer.Layer<Persistence> = Layer.succeed(Persistence, indexedDbAdapter)
+  /**
+   * Any adapter. The file adapter is `FilePersistence.layer(path)` from `@relactation/sync/node`.
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly custom = (adapter: PersistenceAdapter): Layer.Layer<Persistence> =>
+    Layer.succeed(Persistence, adapter)
+}

@@ -1,0 +1,53 @@
+/**
+ * The errors of the sync layer (besides core's `InvalidEvent`, which `append` passes through). All
+ * are tagged so the Effect face can `catchTag` them and the Promise face rejects with the same tag.
+ * Messages never carry event content.
+ *
+ * @since 0.1.0
+ */
+import { Data } from "effect"
+
+/**
+ * The log was closed; nothing more can be appended or awaited on it.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class LogClosed extends Data.TaggedError("LogClosed")<{ readonly logId: string }> {
+  override get message(): string {
+    return `log ${this.logId} is closed`
+  }
+}
+
+/**
+ * Local persistence could not be opened, written or closed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PersistenceError extends Data.TaggedError("PersistenceError")<{
+  readonly kind: string
+  readonly operation: "open" | "write" | "close"
+  readonly cause: unknown
+}> {
+  override get message(): string {
+    const reason = this.cause instanceof Error ? `: ${this.cause.message}` : ""
+    return `${this.kind} persistence failed to ${this.operation}${reason}`
+  }
+}
+
+/**
+ * `openLog` (or another call) got options it cannot work with: the message names the option and
+ * the rule.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidLogOptions extends Data.TaggedError("InvalidLogOptions")<{
+  readonly option: string
+  readonly rule: string
+}> {
+  override get message(): string {
+    return `${this.option}: ${this.rule}`
+  }
+}

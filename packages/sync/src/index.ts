@@ -1,0 +1,11 @@
+/**
+ * @relactation/sync: the event log on Yjs. Offline-first persistence, sync through the relay,
+ * live projections and presence, with a Promise face (`openLog`) and an Effect face (`EffectApi`).
+ *
+ * @since 0.1.0
+ */
+export { isFinalClose, reconnectDelay, type Status } from "./Connection.js"
+export * from "./EventLog.js"
+export * from "./Persistence.js"
+export { type Peer, parseSession, type RunningSession } from "./Presence.js"
+export * from "./SyncError.js"

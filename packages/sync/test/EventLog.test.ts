@@ -1,0 +1,123 @@
+import { InvalidEvent } from "@relactation/core"
+import { describe, expect, it } from "vitest"
+import { type LogChange, openLog } from "../src/index.js"
+import { clock, prng } from "./helpers.js"
+
+const base = (logId = "family-test-1") => {
+  const c = clock()
+  return {
+    c,
+    options: {
+      logId,
+      caregiver: "parent-a",
+      child: "baby-1",
+      persistence: { kind: "memory" } as const,
+      projections: { timeZone: "Europe/Berlin" },
+      now: c.now,
+      random: prng(1)
+    }
+  }
+}
+
+describe("EventLog (memory, no relay)", () => {
+  it("appends a draft, fills by/child/id/at, lists it and notifies subscribers", async () => {
+    const { options } = base()
+    await using log = await openLog(options)
+    const changes: Array<LogChange> = []
+    log.subscribe((c) => changes.push(c))
+    const event = await log.append({ type: "latch", durationSec: 900, side: "left" })
+    expect(event).toMatchObject({ type: "latch", by: "parent-a", child: "baby-1", durationSec: 900 })
+    expect(log.events).toEqual([event])
+    expect(changes).toEqual([{ added: [event], origin: "local" }])
+    expect(log.status).toBe("offline")
+    expect(log.problems).toEqual([])
+  })
+
+  it("rejects invalid input with InvalidEvent and stores nothing", async () => {
+    const { options } = base()
+    await using log = await openLog(options)
+    const error = await log.append({ type: "latch", durationSec: 0, side: "left" }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidEvent)
+    expect((error as InvalidEvent)._tag).toBe("InvalidEvent")
+    expect((error as InvalidEvent).message).toContain("latch.durationSec")
+    expect(log.events).toEqual([])
+    expect(JSON.parse(log.exportJson())).toEqual([])
+  })
+
+  it("accepts a complete event once, is idempotent for the same event and refuses a reused id", async () => {
+    const { options } = base()
+    await using log = await openLog(options)
+    const event = await log.append({ type: "weigh-in", grams: 3500 })
+    await expect(log.append(event)).resolves.toEqual(event)
+    await expect(log.append({ ...event, grams: 3600 })).rejects.toMatchObject({ _tag: "InvalidEvent" })
+    expect(log.events).toHaveLength(1)
+  })
+
+  it("sorts events by at, then id, and retracts", async () => {
+    const { options, c } = base()
+    await using log = await openLog(options)
+    const late = await log.append({
+      type: "latch",
+      durationSec: 600,
+      side: "right",
+      at: "2027-03-28T05:00:00.000Z"
+    })
+    c.advance(1000)
+    const early = await log.append({
+      type: "latch",
+      durationSec: 600,
+      side: "left",
+      at: "2027-03-28T01:00:00.000Z"
+    })
+    c.advance(1000)
+    const retraction = await log.retract(late.id, "wrong side")
+    expect(log.events.map((e) => e.id)).toEqual([early.id, retraction.id, late.id])
+    expect(retraction).toMatchObject({ type: "retract", target: late.id, reason: "wrong side" })
+  })
+
+  it("shows itself in presence and runs a session into an event", async () => {
+    const { options, c } = base()
+    await using log = await openLog({ ...options, presence: { name: "Alex" } })
+    expect(log.peers).toEqual([
+      expect.objectContaining({ caregiver: "parent-a", name: "Alex", self: true, session: undefined })
+    ])
+    const session = log.startSession({ kind: "latch", side: "left" })
+    expect(session).toEqual({
+      kind: "latch",
+      side: "left",
+      startedAt: "2027-03-28T01:30:00.000Z",
+      child: "baby-1"
+    })
+    expect(log.peers[0]?.session).toEqual(session)
+    c.advance(12 * 60 * 1000)
+    const event = await log.stopSession()
+    expect(event).toMatchObject({ type: "latch", side: "left", durationSec: 720, at: session.startedAt })
+    expect(log.session).toBeUndefined()
+    expect(log.peers[0]?.session).toBeUndefined()
+    expect(await log.stopSession()).toBeUndefined()
+  })
+
+  it("keeps a pump session running when it cannot become a valid event", async () => {
+    const { options, c } = base()
+    await using log = await openLog(options)
+    log.startSession({ kind: "pump", method: "hand" })
+    c.advance(60_000)
+    await expect(log.stopSession()).rejects.toMatchObject({ _tag: "InvalidEvent" })
+    expect(log.session).toBeDefined()
+    await expect(log.stopSession({ totalMl: 0 })).resolves.toMatchObject({ type: "pump", totalMl: 0 })
+  })
+
+  it("validates options and refuses work after close", async () => {
+    const { options } = base()
+    await expect(openLog({ ...options, logId: "short" })).rejects.toMatchObject({ _tag: "InvalidLogOptions" })
+    await expect(
+      openLog({ ...options, persistence: { kind: "file", path: "/tmp/x" } })
+    ).rejects.toMatchObject({
+      _tag: "InvalidLogOptions"
+    })
+    const log = await openLog(options)
+    await log.close()
+    await log.close()
+    await expect(log.append({ type: "weigh-in", grams: 3000 })).rejects.toMatchObject({ _tag: "LogClosed" })
+  })
+})
