@@ -1,0 +1,124 @@
+/**
+ * Figure 1, projection rebuild: `dailyTotals` + `weightTrend` + `relactationProgress` over the
+ * decoded events of a log, against the floor of a plain loop that only sums the same numbers over
+ * the same objects (no days, no time zone, no set semantics). Target: within 3× of the floor.
+ *
+ * Also the one place that knows how to call the three projections, for the other figures.
+ */
+import * as core from "@relactation/core"
+import type { Event, LogEntry, Reducer } from "@relactation/core"
+import type { Context, Figure } from "./context.ts"
+import type { FamilyLog } from "./generate.ts"
+import { sideBySide } from "./measure.ts"
+import { q, type Row, sizeLabel } from "./table.ts"
+
+/** The three projections the figures measure, by their batch and reducer export names. */
+const NAMES = [
+  ["dailyTotals", "DailyTotalsReducer"],
+  ["weightTrend", "WeightTrendReducer"],
+  ["relactationProgress", "RelactationProgressReducer"]
+] as const
+
+type AnyReducer = Reducer<unknown, unknown, unknown>
+type Batch = (entries: Iterable<LogEntry>, options: unknown) => unknown
+
+export interface Projection {
+  readonly name: string
+  readonly batch: Batch
+  readonly reducer: AnyReducer
+}
+
+// Looked up by name so the suite keeps running while a projection is still being written; a
+// missing one is reported in the table's note instead of failing the run.
+const exported = core as unknown as Record<string, unknown>
+export const projections: ReadonlyArray<Projection> = NAMES.flatMap(([batch, reducer]) =>
+  typeof exported[batch] === "function" && typeof exported[reducer] === "object"
+    ? [{ name: batch, batch: exported[batch] as Batch, reducer: exported[reducer] as AnyReducer }]
+    : []
+)
+export const missingProjections = NAMES.map(([batch]) => batch).filter(
+  (name) => !projections.some((p) => p.name === name)
+)
+export const projectionNote = (): string | undefined =>
+  missingProjections.length === 0 ? undefined : `not yet in core: ${missingProjections.join(", ")}`
+
+/** The options every projection gets: one superset object (each reads the keys it knows). */
+export const optionsFor = (log: FamilyLog): Record<string, unknown> => ({
+  timeZone: log.timeZone,
+  child: log.child,
+  birthDate: log.birthDate,
+  sex: log.sex
+})
+
+/** Rebuilds all three projections from scratch with their batch functions. */
+export const rebuildAll = (events: ReadonlyArray<LogEntry>, options: Record<string, unknown>): Array<unknown> =>
+  projections.map((p) => p.batch(events, options))
+
+/**
+ * The floor: one pass over the same objects that sums the numbers the projections sum, and
+ * nothing else.
+ */
+export const plainSums = (events: ReadonlyArray<Event>): number => {
+  let latchSec = 0
+  let pumpedMl = 0
+  let supplementMl = 0
+  let grams = 0
+  let medications = 0
+  let retracted = 0
+  for (const e of events) {
+    switch (e.type) {
+      case "latch":
+        latchSec += e.durationSec
+        break
+      case "pump":
+        pumpedMl += e.totalMl
+        break
+      case "supplement":
+        supplementMl += e.ml
+        break
+      case "weigh-in":
+        grams += e.grams
+        break
+      case "medication":
+        medications += 1
+        break
+      case "retract":
+        retracted += 1
+        break
+      default:
+        break
+    }
+  }
+  return latchSec + pumpedMl + supplementMl + grams + medications + retracted
+}
+
+export const projectionsFigure: Figure = async (ctx: Context) => {
+  const rows: Array<Row> = []
+  for (const days of ctx.sizes) {
+    const log = ctx.log(days)
+    // "Decoded events": the objects decodeEvents returns from parsed JSON, as an app holds them.
+    const events = core.decodeEvents(JSON.parse(JSON.stringify(log.events))).events
+    const options = optionsFor(log)
+    const r = sideBySide(
+      () => rebuildAll(events, options),
+      () => plainSums(events),
+      ctx.smoke ? { warmup: 1, minRuns: 3, minTimeMs: 20 } : { warmup: 3, minRuns: 10, minTimeMs: 2000 }
+    )
+    const ratio = r.ours / r.baseline
+    const note = projectionNote()
+    rows.push({
+      figure: "1 projection rebuild",
+      size: sizeLabel(days, events.length),
+      metric: `rebuild ${projections.length} projections`,
+      ours: q(r.ours, "ms"),
+      baselineName: "plain summing loop",
+      baseline: q(r.baseline, "ms"),
+      ratio,
+      target: "≤ 3× floor",
+      met: ratio <= 3,
+      ...(note === undefined ? {} : { note })
+    })
+    ctx.say(`fig 1 at ${days} d: ${r.ours.toFixed(2)} ms vs ${r.baseline.toFixed(3)} ms (${r.runs} runs)`)
+  }
+  return rows
+}

@@ -1,0 +1,89 @@
+/**
+ * `pnpm bench`: runs the benchmark figures, prints one table (Markdown) and writes the same rows
+ * to a JSON file. Each figure is measured beside its baseline in the same run.
+ *
+ *   node --import tsx bench/run.ts [--smoke] [--only 1,2,5] [--seed 42] [--out bench/results/latest.json]
+ *
+ * `--smoke` runs tiny sizes in a few seconds (CI keeps the suite compiling and running with it).
+ * The process exits non-zero only when a figure crashes, never on a missed target.
+ */
+// The resolution hook must be registered before anything imports a workspace package, so every
+// other module is imported dynamically below.
+import "./register.ts"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { cpus, totalmem } from "node:os"
+import { dirname, resolve } from "node:path"
+import { parseArgs } from "node:util"
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: "boolean", default: false },
+    only: { type: "string" },
+    seed: { type: "string", default: "1" },
+    out: { type: "string", default: "bench/results/latest.json" }
+  }
+})
+
+const { makeContext } = await import("./context.ts")
+const { render } = await import("./table.ts")
+type Row = import("./table.ts").Row
+type Figure = import("./context.ts").Figure
+
+const figures: ReadonlyArray<readonly [number, string, () => Promise<Figure>]> = [
+  [1, "projection rebuild", async () => (await import("./projections.ts")).projectionsFigure],
+  [2, "incremental update", async () => (await import("./incremental.ts")).incrementalFigure],
+  [3, "decode", async () => (await import("./decode.ts")).decodeFigure],
+  [4, "storage", async () => (await import("./storage.ts")).storageFigure],
+  [5, "cold open", async () => (await import("./coldOpen.ts")).coldOpenFigure],
+  [6, "catch-up sync", async () => (await import("./catchUp.ts")).catchUpFigure],
+  [7, "relay throughput and latency", async () => (await import("./relay.ts")).relayFigure]
+]
+
+const only = values.only === undefined ? undefined : new Set(values.only.split(",").map((s) => Number(s.trim())))
+const seed = Number(values.seed)
+if (!Number.isInteger(seed)) throw new Error("--seed must be a whole number")
+const ctx = makeContext({ smoke: values.smoke === true, seed })
+
+const rows: Array<Row> = []
+const crashed: Array<string> = []
+const started = performance.now()
+for (const [n, name, load] of figures) {
+  if (only !== undefined && !only.has(n)) continue
+  ctx.say(`figure ${n}: ${name}`)
+  try {
+    const figure = await load()
+    rows.push(...(await figure(ctx)))
+  } catch (error) {
+    crashed.push(`${n} ${name}`)
+    ctx.say(`figure ${n} crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  }
+}
+
+const table = render(rows)
+process.stdout.write(`${table}\n`)
+const notes = rows.filter((r) => r.note !== undefined).map((r) => `- ${r.figure}, ${r.size}, ${r.metric}: ${r.note}`)
+if (notes.length > 0) process.stdout.write(`\nNotes:\n${notes.join("\n")}\n`)
+const missed = rows.filter((r) => r.met === false)
+process.stdout.write(
+  `\n${rows.length} rows, ${missed.length} missed target(s), ${crashed.length} crashed figure(s), ${((performance.now() - started) / 1000).toFixed(1)} s\n`
+)
+
+const out = resolve(values.out)
+mkdirSync(dirname(out), { recursive: true })
+writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      smoke: ctx.smoke,
+      seed,
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version },
+      rows,
+      crashed
+    },
+    null,
+    2
+  )}\n`
+)
+ctx.say(`wrote ${out}`)
+if (crashed.length > 0) process.exitCode = 1
