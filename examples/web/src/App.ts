@@ -1,0 +1,68 @@
+// The app shell: connection status and the other parent's presence, the theme (dark at night by
+// default), and the three screens.
+import type { EventLog } from "@relactation/sync"
+import { useEffect, useState } from "preact/hooks"
+import { useLog, useNow } from "./Family.js"
+import { History } from "./History.js"
+import { html } from "./html.js"
+import { type Link, type Settings, saveSettings } from "./Link.js"
+import { SettingsScreen } from "./SettingsScreen.js"
+import { isNight } from "./Time.js"
+import { Today } from "./Today.js"
+
+type Tab = "today" | "history" | "settings"
+
+const statusText = {
+  offline: "Offline",
+  connecting: "Connecting…",
+  syncing: "Syncing…",
+  synced: "Synced"
+} as const
+
+function StatusBar(props: { log: EventLog }) {
+  const { log } = props
+  const others = log.peers.filter((p) => !p.self)
+  const other =
+    others.length > 0
+      ? `${others.map((p) => p.name ?? "Other parent").join(", ")} online`
+      : "Other parent offline"
+  return html`<div class="status" role="status" aria-label="Connection">
+    <span class=${`pill ${log.status}`} data-status=${log.status}>${statusText[log.status]}</span>
+    <span class=${`pill ${others.length > 0 ? "online" : "away"}`} data-peer=${others.length > 0 ? "online" : "offline"}>${other}</span>
+  </div>`
+}
+
+export function App(props: { log: EventLog; link: Link; settings: Settings }) {
+  const { log, link } = props
+  useLog(log)
+  const [settings, setSettingsState] = useState(props.settings)
+  const [tab, setTab] = useState<Tab>("today")
+  const now = useNow(true)
+  const dark =
+    settings.theme === "dark" ||
+    (settings.theme === "auto" && isNight(now, settings.timeZone, settings.nightStart, settings.nightEnd))
+  useEffect(() => {
+    document.documentElement.dataset.theme = dark ? "dark" : "light"
+    document.querySelector('meta[name="theme-color"]')?.setAttribute("content", dark ? "#101418" : "#f6f4ef")
+  }, [dark])
+  const setSettings = (next: Settings) => {
+    saveSettings(next)
+    setSettingsState(next)
+  }
+  const tabButton = (t: Tab, label: string) =>
+    html`<button class=${tab === t ? "tab active" : "tab"} aria-current=${tab === t ? "page" : undefined} onClick=${() => setTab(t)}>${label}</button>`
+  return html`<div class="app">
+    <header>
+      <h1>Relactation</h1>
+      <${StatusBar} log=${log} />
+    </header>
+    <main>
+      ${tab === "today" ? html`<${Today} log=${log} link=${link} settings=${settings} />` : null}
+      ${tab === "history" ? html`<${History} log=${log} settings=${settings} />` : null}
+      ${tab === "settings" ? html`<${SettingsScreen} log=${log} link=${link} settings=${settings} onChange=${setSettings} />` : null}
+    </main>
+    <nav class="tabs" aria-label="Screens">
+      ${tabButton("today", "Today")}${tabButton("history", "History")}${tabButton("settings", "Settings")}
+    </nav>
+  </div>`
+}

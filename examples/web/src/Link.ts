@@ -1,0 +1,113 @@
+// What a caregiver's link carries, and the settings each phone keeps for itself. The link's
+// fragment (`#relay=…&log=…&token=…`) never reaches an HTTP server; it is parsed once, stored in
+// localStorage, then removed from the address bar.
+import type { VolumeUnit, WeightUnit } from "@relactation/core"
+
+/** The family log this phone is joined to, and who is holding it. */
+export interface Link {
+  readonly relay: string
+  readonly log: string
+  readonly token: string
+  readonly caregiver: string
+  readonly child: string
+  readonly name: string | undefined
+}
+
+/** The daily plan the Today screen compares against (information, never advice). */
+export interface Plan {
+  readonly latches: number
+  readonly nightLatches: number
+  readonly latchMinutes: number
+  readonly pumpedMl: number
+  readonly supplementMl: number
+}
+
+/** Per-phone display settings. */
+export interface Settings {
+  readonly volume: VolumeUnit
+  readonly weight: WeightUnit
+  readonly timeZone: string
+  readonly dayStartHour: number
+  readonly nightStart: number
+  readonly nightEnd: number
+  readonly theme: "auto" | "dark" | "light"
+  readonly plan: Plan
+}
+
+const LINK_KEY = "relactation:link"
+const SETTINGS_KEY = "relactation:settings"
+
+const localZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"
+
+export const defaultSettings = (): Settings => ({
+  volume: "ml",
+  weight: "g",
+  timeZone: localZone(),
+  dayStartHour: 0,
+  nightStart: 22,
+  nightEnd: 6,
+  theme: "auto",
+  plan: { latches: 10, nightLatches: 2, latchMinutes: 150, pumpedMl: 0, supplementMl: 0 }
+})
+
+/** Parses `#relay=…&log=…` (or returns undefined when the fragment is not a caregiver link). */
+export const parseFragment = (hash: string): Link | undefined => {
+  const p = new URLSearchParams(hash.replace(/^#/, ""))
+  const relay = p.get("relay")
+  const log = p.get("log")
+  const token = p.get("token")
+  const caregiver = p.get("caregiver")
+  if (!relay || !log || !token || !caregiver) return undefined
+  return { relay, log, token, caregiver, child: p.get("child") || "child", name: p.get("name") ?? undefined }
+}
+
+/** The link that joins another phone to the same log as `caregiver`. */
+export const formatLink = (origin: string, link: Omit<Link, "name">, name?: string): string => {
+  const p = new URLSearchParams({
+    relay: link.relay,
+    log: link.log,
+    token: link.token,
+    caregiver: link.caregiver,
+    child: link.child
+  })
+  if (name) p.set("name", name)
+  return `${origin}/#${p.toString()}`
+}
+
+export const loadLink = (): Link | undefined => {
+  const raw = localStorage.getItem(LINK_KEY)
+  if (raw === null) return undefined
+  try {
+    return JSON.parse(raw) as Link
+  } catch {
+    return undefined
+  }
+}
+
+export const saveLink = (link: Link): void => localStorage.setItem(LINK_KEY, JSON.stringify(link))
+
+export const loadSettings = (): Settings => {
+  const base = defaultSettings()
+  try {
+    const raw = localStorage.getItem(SETTINGS_KEY)
+    if (raw === null) return base
+    const stored = JSON.parse(raw) as Partial<Settings>
+    return { ...base, ...stored, plan: { ...base.plan, ...stored.plan } }
+  } catch {
+    return base
+  }
+}
+
+export const saveSettings = (settings: Settings): void =>
+  localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings))
+
+/** A random id for a caregiver invited from this phone. */
+export const newId = (prefix: string): string => {
+  const bytes = crypto.getRandomValues(new Uint8Array(9))
+  return (
+    prefix +
+    Array.from(bytes, (b) => b.toString(36).padStart(2, "0"))
+      .join("")
+      .slice(0, 14)
+  )
+}

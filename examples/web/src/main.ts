@@ -1,0 +1,64 @@
+// Entry point: take the caregiver link from the URL fragment (then drop it from the address bar),
+// open the family log from this phone's own copy (IndexedDB) and connect to the relay in the
+// background, so logging never waits for the network.
+import { render } from "preact"
+import { App } from "./App.js"
+import { caregiverNames, openFamily, projectionOptions, childProfile } from "./Family.js"
+import { html } from "./html.js"
+import { loadLink, loadSettings, parseFragment, saveLink } from "./Link.js"
+import { resumeSession } from "./Today.js"
+import "./style.css"
+
+const root = document.getElementById("app")!
+
+function Welcome() {
+  return html`<main class="welcome">
+    <h1>Relactation</h1>
+    <p>Open the link a caregiver shared with you (or the one the demo printed) on this phone.</p>
+    <form onSubmit=${(e: SubmitEvent) => {
+      e.preventDefault()
+      const value = new FormData(e.currentTarget as HTMLFormElement).get("link")
+      const hash = String(value ?? "").split("#")[1]
+      if (hash && parseFragment(hash)) location.assign(`${location.pathname}#${hash}`)
+      location.reload()
+    }}>
+      <label for="paste-link">Paste a caregiver link</label>
+      <input id="paste-link" name="link" type="url" />
+      <button class="primary big" type="submit">Join</button>
+    </form>
+  </main>`
+}
+
+const start = async () => {
+  const fromUrl = parseFragment(location.hash)
+  if (fromUrl) {
+    saveLink(fromUrl)
+    history.replaceState(null, "", location.pathname + location.search)
+  }
+  const link = loadLink()
+  if (!link) {
+    render(html`<${Welcome} />`, root)
+    return
+  }
+  const settings = loadSettings()
+  render(html`<p class="loading" role="status">Opening the family log…</p>`, root)
+  const log = await openFamily(link, settings)
+  const child = childProfile(log.events, link.child)
+  if (child) log.setProjectionOptions(projectionOptions(settings, link, child))
+  resumeSession(log)
+  if (link.name && !caregiverNames(log.events).has(link.caregiver)) {
+    await log
+      .append({ type: "caregiver", name: link.name, by: link.caregiver, child: link.child })
+      .catch(() => undefined)
+  }
+  // A phone that loses its network says so; tell the log at once instead of waiting for a timeout.
+  addEventListener("offline", () => log.disconnect())
+  addEventListener("online", () => log.connect())
+  if (!navigator.onLine) log.disconnect()
+  ;(window as unknown as { relactationLog?: unknown }).relactationLog = log
+  render(html`<${App} log=${log} link=${link} settings=${settings} />`, root)
+}
+
+start().catch((error: unknown) => {
+  render(html`<p class="error" role="alert">Could not open the log: ${String(error)}</p>`, root)
+})

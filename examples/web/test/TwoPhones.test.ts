@@ -1,0 +1,89 @@
+// Two phones on one family log through a real relay, in Debian's chromium: a live timer, an entry
+// that shows up on the other phone with the same totals, and offline logging on one phone while
+// the other keeps logging, converging when it comes back.
+import type { Browser } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import {
+  ensureBuilt,
+  type Family,
+  launchChromium,
+  openPhone,
+  type Phone,
+  readToday,
+  screenshot,
+  startFamily,
+  statusOf
+} from "./harness.js"
+
+let browser: Browser
+let family: Family
+const phones: Array<Phone> = []
+
+beforeAll(async () => {
+  browser = await launchChromium()
+  await ensureBuilt()
+  family = await startFamily()
+})
+
+afterAll(async () => {
+  for (const p of phones) await p.context.close().catch(() => undefined)
+  await browser?.close()
+  await family?.close()
+})
+
+describe("two phones on one log", () => {
+  it("shares a running timer, entries and totals, also after one phone was offline", async () => {
+    const T = "two-phones"
+    const a = await openPhone(browser, "phoneA", family.link("caregiver-a", "Alex"))
+    const b = await openPhone(browser, "phoneB", family.link("caregiver-b", "Sam"))
+    phones.push(a, b)
+    await expect.poll(() => statusOf(a.page)).toBe("synced")
+    await expect.poll(() => statusOf(b.page)).toBe("synced")
+    await b.page.getByText("Alex online").waitFor()
+    await screenshot(T, "01-opened", a, b)
+
+    // A starts a latch; B sees it running, live.
+    await a.page.getByRole("button", { name: "Start left" }).click()
+    await a.page.getByRole("timer").waitFor()
+    await b.page.getByRole("status").filter({ hasText: "Alex: Latch left running" }).waitFor()
+    await screenshot(T, "02-latch-running", a, b)
+
+    // A stops it; B sees the entry, logged by Alex, and both show the same totals.
+    await a.page.getByRole("button", { name: "Stop latch" }).click()
+    const entriesB = b.page.getByRole("list", { name: "Today’s entries" }).getByRole("listitem")
+    await expect.poll(() => entriesB.count()).toBe(1)
+    await expect.poll(async () => (await entriesB.first().textContent())?.includes("by Alex")).toBe(true)
+    await expect.poll(() => b.page.locator('[data-total="latches"] dd').textContent()).toMatch(/^1\b/)
+    await expect.poll(async () => (await readToday(b.page)).totals).toBe((await readToday(a.page)).totals)
+    await b.page.getByRole("status").filter({ hasText: "running" }).waitFor({ state: "detached" })
+    await screenshot(T, "03-latch-logged", a, b)
+
+    // B goes offline and logs a supplement while A logs a pump.
+    await b.context.setOffline(true)
+    await expect.poll(() => statusOf(b.page)).toBe("offline")
+    await b.page.getByRole("button", { name: "+ Supplement" }).click()
+    await b.page.getByLabel("Amount (ml)").fill("30")
+    await b.page.getByLabel("Milk").selectOption("formula")
+    await b.page.getByRole("button", { name: "Save" }).click()
+    await b.page.getByRole("status").filter({ hasText: "Supplement saved" }).waitFor()
+
+    await a.page.getByRole("button", { name: "+ Pump" }).click()
+    await a.page.getByLabel("Amount pumped (ml)").fill("45")
+    await a.page.getByRole("button", { name: "Save" }).click()
+    await a.page.getByRole("status").filter({ hasText: "Pump saved" }).waitFor()
+    await screenshot(T, "04-b-offline", a, b)
+
+    // B comes back: both phones show the same three entries and the same totals.
+    await b.context.setOffline(false)
+    await expect.poll(() => statusOf(b.page)).toBe("synced")
+    for (const phone of [a, b]) {
+      const list = phone.page.getByRole("list", { name: "Today’s entries" }).getByRole("listitem")
+      await expect.poll(() => list.count(), { timeout: 20_000 }).toBe(3)
+    }
+    await expect.poll(() => a.page.locator('[data-total="pumped"] dd').textContent()).toMatch(/^45 ml/)
+    await expect.poll(() => a.page.locator('[data-total="supplement"] dd').textContent()).toMatch(/^30 ml/)
+    const todayA = await readToday(a.page)
+    await expect.poll(() => readToday(b.page)).toEqual(todayA)
+    await screenshot(T, "05-converged", a, b)
+  })
+})

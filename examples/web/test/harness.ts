@@ -1,0 +1,169 @@
+// Fixtures for the real-browser tests: Debian's chromium driven by playwright-core (no browser is
+// ever downloaded), a real relay on port 0 with a temporary data folder, the built app served by
+// the same static server the demo uses, and one browser context per phone.
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs"
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { createRelay, type RelayHandle } from "@relactation/server"
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
+import { serveStatic, type StaticServer } from "../scripts/serve.js"
+
+export const CHROMIUM = "/usr/bin/chromium"
+export const appDir = fileURLToPath(new URL("..", import.meta.url))
+const dist = join(appDir, "dist")
+
+/** Fails (never skips) when chromium is missing, saying how to install it. */
+export const launchChromium = async (): Promise<Browser> => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The browser tests need Debian's chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`
+    )
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--no-first-run"
+    ]
+  })
+}
+
+const newest = (dir: string): number => {
+  let max = 0
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name)
+    const s = statSync(p)
+    max = Math.max(max, s.isDirectory() ? newest(p) : s.mtimeMs)
+  }
+  return max
+}
+
+/** Builds the app when dist/ is missing or older than its sources (a fresh clone works). */
+export const ensureBuilt = async (): Promise<void> => {
+  const index = join(dist, "index.html")
+  const sources = Math.max(
+    newest(join(appDir, "src")),
+    statSync(join(appDir, "index.html")).mtimeMs,
+    statSync(join(appDir, "vite.config.ts")).mtimeMs,
+    ...["core", "sync"].map((p) => newest(join(appDir, "..", "..", "packages", p, "src")))
+  )
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
+  const { build } = await import("vite")
+  await build({ configFile: join(appDir, "vite.config.ts"), logLevel: "warn" })
+}
+
+export interface Family {
+  readonly relay: RelayHandle
+  readonly web: StaticServer
+  readonly logId: string
+  readonly child: string
+  /** The caregiver link for one phone. */
+  link(caregiver: string, name: string): string
+  /** Stops the relay (the app keeps working from IndexedDB). */
+  stopRelay(): Promise<void>
+  close(): Promise<void>
+}
+
+/** A relay with a temporary data folder plus the built app, for one family log. */
+export const startFamily = async (): Promise<Family> => {
+  const dataDir = await mkdtemp(join(tmpdir(), "relactation-web-"))
+  const relay = await createRelay({ host: "127.0.0.1", port: 0, dataDir, log: () => {} })
+  const web = await serveStatic(dist)
+  const logId = `family-${Math.random().toString(36).slice(2, 12)}`
+  const child = "child-1"
+  let relayOpen = true
+  const stopRelay = async () => {
+    if (!relayOpen) return
+    relayOpen = false
+    await relay.close()
+  }
+  return {
+    relay,
+    web,
+    logId,
+    child,
+    link: (caregiver, name) => {
+      const p = new URLSearchParams({
+        relay: relay.url,
+        log: logId,
+        token: relay.token(logId),
+        caregiver,
+        child,
+        name
+      })
+      return `${web.url}/#${p.toString()}`
+    },
+    stopRelay,
+    close: async () => {
+      await stopRelay()
+      await web.close()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
+}
+
+export interface Phone {
+  readonly name: string
+  readonly context: BrowserContext
+  readonly page: Page
+}
+
+/** A phone: its own browser context (own IndexedDB, own network switch), opened on its link. */
+export const openPhone = async (browser: Browser, name: string, url: string): Promise<Phone> => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    hasTouch: true,
+    isMobile: true,
+    timezoneId: "Europe/Berlin",
+    locale: "en-GB"
+  })
+  const page = await context.newPage()
+  page.on("pageerror", (e) => console.error(`[${name}] page error:`, e))
+  await page.goto(url)
+  await page.getByRole("button", { name: "Today" }).waitFor()
+  return { name, context, page }
+}
+
+/** Saves a screenshot of a phone under .artifacts/screenshots/<test>/<step>-<phone>.png. */
+export const screenshot = async (
+  test: string,
+  step: string,
+  ...phones: ReadonlyArray<Phone>
+): Promise<void> => {
+  const dir = join(appDir, ".artifacts", "screenshots", test)
+  mkdirSync(dir, { recursive: true })
+  for (const phone of phones)
+    await phone.page.screenshot({ path: join(dir, `${step}-${phone.name}.png`), fullPage: true })
+}
+
+/** What a phone shows as today's totals and entries, for comparing two phones. */
+export const readToday = async (page: Page): Promise<{ totals: string; entries: Array<string> }> => {
+  const totals = (await page.locator("dl.totals").textContent())?.trim() ?? ""
+  const entries = await page
+    .getByRole("list", { name: "Today’s entries" })
+    .getByRole("listitem")
+    .allInnerTexts()
+  // "by you" on one phone is "by Parent A" on the other: compare what was logged, not the wording.
+  return {
+    totals,
+    entries: entries.map((e) =>
+      e
+        .replace(/\bby .*$/m, "")
+        .replace(/\s+/g, " ")
+        .trim()
+    )
+  }
+}
+
+/** The connection pill's state: offline, connecting, syncing or synced. */
+export const statusOf = (page: Page): Promise<string | null> =>
+  page.locator("[data-status]").getAttribute("data-status")
