@@ -49,7 +49,9 @@ describe("EventLog (memory, no relay)", () => {
     await using log = await openLog(options)
     const event = await log.append({ type: "weigh-in", grams: 3500 })
     await expect(log.append(event)).resolves.toEqual(event)
-    await expect(log.append({ ...event, grams: 3600 })).rejects.toMatchObject({ _tag: "InvalidEvent" })
+    await expect(log.append({ ...event, grams: 3600 } as typeof event)).rejects.toMatchObject({
+      _tag: "InvalidEvent"
+    })
     expect(log.events).toHaveLength(1)
   })
 

@@ -35,3 +35,11 @@ export const clock = (start = Date.parse("2027-03-28T01:30:00.000Z")) => {
     }
   }
 }
+
+/** The seed of a randomized test: `FC_SEED` when set, else a fresh one; always printed. */
+export const seedFromEnv = (name: string): number => {
+  const fromEnv = process.env.FC_SEED
+  const seed = fromEnv !== undefined && fromEnv !== "" ? Number(fromEnv) : Math.floor(Math.random() * 2 ** 31)
+  console.log(`[${name}] seed ${seed} (replay with FC_SEED=${seed})`)
+  return seed
+}
