@@ -1,0 +1,67 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { mintToken, verifyToken } from "../src/index.js"
+
+const LOG = "family-token-01"
+const NOW = 1_800_000_000_000
+
+describe("Token", () => {
+  it("opens exactly the log it names until it expires", () => {
+    const token = mintToken("secret", LOG, { ttlSeconds: 60, now: NOW })
+    expect(verifyToken("secret", token, LOG, NOW)).toEqual({ ok: true, expiresAt: NOW / 1000 + 60 })
+    expect(verifyToken("secret", token, "family-token-02", NOW)).toEqual({ ok: false, reason: "wrong-log" })
+    expect(verifyToken("secret", token, LOG, NOW + 60_000)).toEqual({ ok: false, reason: "expired" })
+    expect(verifyToken("other-secret", token, LOG, NOW)).toEqual({ ok: false, reason: "bad-signature" })
+  })
+
+  it("refuses missing and malformed tokens", () => {
+    const reasons = [
+      "",
+      "abc",
+      "v1.family-token-01.123",
+      "v2.family-token-01.1900000000.xxx",
+      "v1.bad.1.x"
+    ].map((token) => verifyToken("secret", token, LOG, NOW))
+    expect(reasons).toEqual([
+      { ok: false, reason: "missing" },
+      { ok: false, reason: "malformed" },
+      { ok: false, reason: "malformed" },
+      { ok: false, reason: "malformed" },
+      { ok: false, reason: "malformed" }
+    ])
+  })
+
+  it("a tampered token never verifies (any log id, expiry or signature change)", () => {
+    const token = mintToken("secret", LOG, { ttlSeconds: 3600, now: NOW })
+    fc.assert(
+      fc.property(fc.nat({ max: token.length - 1 }), fc.constantFrom(..."AZaz09_-.x"), (index, char) => {
+        fc.pre(token[index] !== char)
+        const tampered = token.slice(0, index) + char + token.slice(index + 1)
+        const verdict = verifyToken("secret", tampered, LOG, NOW)
+        // The last base64url character carries 2 padding bits; flipping only those decodes to the
+        // same signature, which is not a forgery.
+        if (verdict.ok) expect(index).toBe(token.length - 1)
+      })
+    )
+  })
+
+  it("one family's token never opens another family's log", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/),
+        fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/),
+        (mine, theirs) => {
+          fc.pre(mine !== theirs)
+          const token = mintToken("secret", mine, { now: NOW })
+          expect(verifyToken("secret", token, theirs, NOW)).toEqual({ ok: false, reason: "wrong-log" })
+        }
+      )
+    )
+  })
+
+  it("refuses to mint for an invalid log id or ttl", () => {
+    expect(() => mintToken("secret", "short")).toThrow(/logId/)
+    expect(() => mintToken("secret", LOG, { ttlSeconds: 0 })).toThrow(/ttlSeconds/)
+    expect(() => mintToken("", LOG)).toThrow(/secret/)
+  })
+})
