@@ -6,6 +6,9 @@
  * @since 0.1.0
  */
 import {
+  type DailyTotals,
+  type DailyTotalsOptions,
+  DailyTotalsReducer,
   type Draft,
   decodeEntry,
   type Event,
@@ -16,24 +19,19 @@ import {
   isLogId,
   type LogEntry,
   makeSync,
+  type RelactationProgress,
+  type RelactationProgressOptions,
+  RelactationProgressReducer,
   type UnknownEntry,
-  validateEvent
+  validateEvent,
+  type WeightTrend,
+  type WeightTrendOptions,
+  WeightTrendReducer
 } from "@relactation/core"
 import { Result } from "effect"
 import { Awareness } from "y-protocols/awareness"
 import * as Y from "yjs"
 import * as Connection from "./Connection.js"
-import {
-  type DailyTotals,
-  type DailyTotalsOptions,
-  DailyTotalsReducer,
-  type RelactationProgress,
-  type RelactationProgressOptions,
-  RelactationProgressReducer,
-  type WeightTrend,
-  type WeightTrendOptions,
-  WeightTrendReducer
-} from "./internal/reducers.js"
 import * as LiveProjections from "./LiveProjections.js"
 import {
   indexedDbAdapter,
