@@ -1,0 +1,361 @@
+/**
+ * Weight trend: the weigh-ins in time order, the velocity between weighings far enough apart to
+ * mean something, the least-squares slope over the last 7 and 14 days, and, when the birth date
+ * and sex are known, where each 1-month gain falls against the WHO weight-velocity reference. The
+ * library reports; it gives no medical advice.
+ *
+ * @since 0.1.0
+ */
+import type { LogEntry } from "./Codec.js"
+import type { Child, Place, Sex, WeighIn } from "./Event.js"
+import {
+  admit,
+  compareInstants,
+  type EventSet,
+  isLater,
+  makeEventSet,
+  type Sink,
+  skippedOf
+} from "./internal/EventSet.js"
+import { checkBirthDate, checkChild, checkSex } from "./internal/InvalidOptions.js"
+import { fold, type Reducer, type Skipped } from "./Projection.js"
+import {
+  WHO_WEIGHT_VELOCITY,
+  type WhoBand,
+  type WhoPercentiles,
+  whoBand,
+  whoPercentiles
+} from "./WhoVelocity.js"
+
+/**
+ * Options of {@link weightTrend}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeightTrendOptions {
+  /** Only the weigh-ins (and profile) of this child. Default: every child in the log. */
+  readonly child?: string
+  /** Birth date `YYYY-MM-DD`; default: from the latest child profile. */
+  readonly birthDate?: string
+  /** `"female"` or `"male"`, for the WHO reference; default: from the latest child profile. */
+  readonly sex?: Sex
+}
+
+/**
+ * One weigh-in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeightPoint {
+  /** The weigh-in event's id. */
+  readonly id: string
+  /** When it was taken (ISO UTC). */
+  readonly at: string
+  /** Who logged it (caregiver id). */
+  readonly by: string
+  readonly grams: number
+  /** Age in days (fractional) when the birth date is known, counted from 00:00 UTC on that date. */
+  readonly ageDays?: number
+  readonly clothed?: boolean
+  readonly place?: Place
+}
+
+/**
+ * The velocity between two weigh-ins at least 3 days apart.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeightVelocity {
+  /** `at` of the earlier weigh-in. */
+  readonly from: string
+  /** `at` of the later weigh-in. */
+  readonly to: string
+  /** Days between them (fractional). */
+  readonly days: number
+  /** Grams gained (negative: lost). */
+  readonly gainGrams: number
+  /** Grams per day, to 0.1 g. */
+  readonly gramsPerDay: number
+}
+
+/**
+ * A least-squares slope over the weigh-ins of a window that ends at the latest weigh-in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeightSlope {
+  /** Grams per day, to 0.1 g (negative: losing). */
+  readonly gramsPerDay: number
+  /** Weigh-ins in the window. */
+  readonly points: number
+  /** `at` of the first and last weigh-in used. */
+  readonly from: string
+  readonly to: string
+}
+
+/**
+ * Where the gain over one WHO 1-month interval falls.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WhoVelocityResult {
+  /** `0-4wk`, `4wk-2mo`, `2-3mo` ... `11-12mo`. */
+  readonly interval: string
+  readonly fromAgeDays: number
+  readonly toAgeDays: number
+  /** Estimated grams gained over the interval (see {@link weightTrend} for how). */
+  readonly gainGrams: number
+  /** The WHO percentiles for the child's sex. */
+  readonly reference: WhoPercentiles
+  readonly band: WhoBand
+}
+
+/**
+ * The result of {@link weightTrend}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeightTrend {
+  /** Every weigh-in in time order (by `at`, then `id`); several on one day are all kept. */
+  readonly points: ReadonlyArray<WeightPoint>
+  /**
+   * Velocities along the series: from the first weigh-in to the first one at least 3 days later,
+   * from there to the next one at least 3 days later, and so on.
+   */
+  readonly velocities: ReadonlyArray<WeightVelocity>
+  /** Least-squares slope over the 7 days up to the latest weigh-in; absent with fewer than 2 weigh-ins spanning 3 days. */
+  readonly last7Days: WeightSlope | undefined
+  /** The same over 14 days. */
+  readonly last14Days: WeightSlope | undefined
+  /** Change from the first weigh-in to the latest: grams and percent (to 0.1). */
+  readonly change: { readonly grams: number; readonly percent: number } | undefined
+  /** The birth date and sex used (options first, then the latest child profile). */
+  readonly birthDate: string | undefined
+  readonly sex: Sex | undefined
+  /** Each WHO 1-month interval whose start and end weights can be estimated; empty without birth date and sex. */
+  readonly who: ReadonlyArray<WhoVelocityResult>
+  /** Entries skipped because their type is unknown or they are invalid. */
+  readonly skipped: Skipped
+}
+
+/**
+ * The accumulator of {@link WeightTrendReducer}. Treat it as opaque.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeightTrendState {
+  /** @internal */
+  readonly options: { readonly birthDate: string | undefined; readonly sex: Sex | undefined }
+  /** @internal */
+  readonly set: EventSet
+  /** @internal */
+  readonly weighIns: Map<string, WeighIn>
+  /** @internal */
+  readonly profiles: Map<string, Child>
+  /** @internal */
+  result: WeightTrend | undefined
+}
+
+const DAY = 86_400_000
+const MIN_DAYS = 3
+// A boundary weight is taken from a weigh-in within this many days of it, or interpolated between
+// weigh-ins at most BRACKET_DAYS apart around it; anything sparser would be a guess.
+const NEAR_DAYS = 1
+const BRACKET_DAYS = 14
+
+const round1 = (n: number): number => Math.round(n * 10) / 10
+
+const sink: Sink<WeightTrendState> = {
+  add: (state, fact) => {
+    if (fact.type === "weigh-in") state.weighIns.set(fact.id, fact)
+    else if (fact.type === "child") state.profiles.set(fact.id, fact)
+  },
+  remove: (state, fact) => {
+    if (fact.type === "weigh-in") state.weighIns.delete(fact.id)
+    else if (fact.type === "child") state.profiles.delete(fact.id)
+  }
+}
+
+const byTime = (a: { at: string; id: string }, b: { at: string; id: string }): number => {
+  const c = compareInstants(a.at, b.at)
+  return c !== 0 ? c : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+const slope = (points: ReadonlyArray<{ readonly t: number; readonly p: WeightPoint }>, days: number) => {
+  const last = points[points.length - 1]
+  if (last === undefined) return undefined
+  const window = points.filter((x) => x.t >= last.t - days * DAY)
+  const first = window[0]!
+  if (window.length < 2 || last.t - first.t < MIN_DAYS * DAY) return undefined
+  const xs = window.map((x) => (x.t - first.t) / DAY)
+  const mx = xs.reduce((s, x) => s + x, 0) / xs.length
+  const my = window.reduce((s, x) => s + x.p.grams, 0) / window.length
+  let num = 0
+  let den = 0
+  window.forEach((x, i) => {
+    const dx = xs[i]! - mx
+    num += dx * (x.p.grams - my)
+    den += dx * dx
+  })
+  const result: WeightSlope = {
+    gramsPerDay: round1(num / den),
+    points: window.length,
+    from: first.p.at,
+    to: last.p.at
+  }
+  return result
+}
+
+// The weight at an age: a weigh-in within a day of it (the nearest), else a straight line between
+// the weigh-ins just before and just after it, when they are at most two weeks apart.
+const weightAtAge = (points: ReadonlyArray<WeightPoint>, age: number): number | undefined => {
+  let before: WeightPoint | undefined
+  let after: WeightPoint | undefined
+  let nearest: WeightPoint | undefined
+  for (const point of points) {
+    const a = point.ageDays!
+    if (
+      Math.abs(a - age) <= NEAR_DAYS &&
+      (nearest === undefined || Math.abs(a - age) < Math.abs(nearest.ageDays! - age))
+    ) {
+      nearest = point
+    }
+    if (a <= age) before = point
+    else if (after === undefined) after = point
+  }
+  if (nearest !== undefined) return nearest.grams
+  if (before === undefined || after === undefined) return undefined
+  const span = after.ageDays! - before.ageDays!
+  if (span > BRACKET_DAYS) return undefined
+  return before.grams + ((after.grams - before.grams) * (age - before.ageDays!)) / span
+}
+
+const compute = (state: WeightTrendState): WeightTrend => {
+  let profile: Child | undefined
+  for (const p of state.profiles.values()) if (profile === undefined || isLater(p, profile)) profile = p
+  const birthDate = state.options.birthDate ?? profile?.birthDate
+  const sex = state.options.sex ?? profile?.sex
+  const birth = birthDate === undefined ? undefined : Date.parse(`${birthDate}T00:00:00Z`)
+  const sorted = [...state.weighIns.values()].sort(byTime)
+  const timed = sorted.map((w) => {
+    const t = Date.parse(w.at)
+    const p: WeightPoint = {
+      id: w.id,
+      at: w.at,
+      by: w.by,
+      grams: w.grams,
+      ...(birth === undefined ? {} : { ageDays: round1((t - birth) / DAY) }),
+      ...(w.clothed === undefined ? {} : { clothed: w.clothed }),
+      ...(w.place === undefined ? {} : { place: w.place })
+    }
+    return { t, p }
+  })
+  const points = timed.map((x) => x.p)
+
+  const velocities: Array<WeightVelocity> = []
+  let anchor = timed[0]
+  for (const x of timed) {
+    if (anchor === undefined || x.t - anchor.t < MIN_DAYS * DAY) continue
+    const days = (x.t - anchor.t) / DAY
+    const gainGrams = x.p.grams - anchor.p.grams
+    velocities.push({
+      from: anchor.p.at,
+      to: x.p.at,
+      days: round1(days),
+      gainGrams,
+      gramsPerDay: round1(gainGrams / days)
+    })
+    anchor = x
+  }
+
+  const first = points[0]
+  const last = points[points.length - 1]
+  const change =
+    first === undefined || last === undefined
+      ? undefined
+      : { grams: last.grams - first.grams, percent: round1(((last.grams - first.grams) / first.grams) * 100) }
+
+  const who: Array<WhoVelocityResult> = []
+  if (birth !== undefined && sex !== undefined && points.length > 1) {
+    // Ages from the unrounded instants, so the boundaries are not shifted by display rounding.
+    const aged = timed.map((x) => ({ ...x.p, ageDays: (x.t - birth) / DAY }))
+    for (const interval of WHO_WEIGHT_VELOCITY) {
+      const start = weightAtAge(aged, interval.fromAgeDays)
+      const end = weightAtAge(aged, interval.toAgeDays)
+      if (start === undefined || end === undefined) continue
+      const gainGrams = Math.round(end - start)
+      const reference = whoPercentiles(interval, sex)
+      who.push({
+        interval: interval.interval,
+        fromAgeDays: round1(interval.fromAgeDays),
+        toAgeDays: round1(interval.toAgeDays),
+        gainGrams,
+        reference,
+        band: whoBand(gainGrams, reference)
+      })
+    }
+  }
+
+  return {
+    points,
+    velocities,
+    last7Days: slope(timed, 7),
+    last14Days: slope(timed, 14),
+    change,
+    birthDate,
+    sex,
+    who,
+    skipped: skippedOf(state.set)
+  }
+}
+
+/**
+ * The incremental form of {@link weightTrend}: `apply` records a weigh-in or profile in O(1);
+ * `result` sorts and computes only after a change. `initial` throws {@link InvalidOptions} for a
+ * malformed `child`, `birthDate` or `sex`.
+ *
+ * @since 0.1.0
+ * @category reducers
+ */
+export const WeightTrendReducer: Reducer<WeightTrendOptions, WeightTrendState, WeightTrend> = {
+  initial: (options) => ({
+    options: {
+      birthDate: checkBirthDate("weightTrend", options.birthDate),
+      sex: checkSex("weightTrend", options.sex)
+    },
+    set: makeEventSet(checkChild("weightTrend", options.child)),
+    weighIns: new Map(),
+    profiles: new Map(),
+    result: undefined
+  }),
+  apply: (state, entry) => {
+    if (admit(state.set, entry, sink, state)) state.result = undefined
+    return state
+  },
+  result: (state) => {
+    if (state.result === undefined) state.result = compute(state)
+    return state.result
+  }
+}
+
+/**
+ * The weight trend of a set of log entries (duplicates count once, retracted weigh-ins and
+ * profiles are left out, unknown and invalid entries are skipped and counted).
+ *
+ * For the WHO bands, the weight at each interval boundary (birth, 4 weeks, 2 months ... 12 months)
+ * is the weigh-in within a day of it, or a straight line between the weigh-ins around it when they
+ * are at most 14 days apart; an interval without both is left out. Velocities and slopes use the
+ * weights as logged, clothed or not: compare like with like.
+ *
+ * @since 0.1.0
+ * @category projections
+ */
+export const weightTrend = (entries: Iterable<LogEntry>, options: WeightTrendOptions = {}): WeightTrend =>
+  fold(WeightTrendReducer, entries, options)
