@@ -17,6 +17,9 @@ import {
 
 export const EVENTS_MAP = "events"
 
+// Each WebsocketProvider registers a process "exit" listener; scenarios run hundreds of them.
+process.setMaxListeners(0)
+
 export interface DocClient {
   readonly name: string
   readonly logId: string
