@@ -230,4 +230,66 @@ describe("hostile frames", () => {
     expect(Math.max(...rssSamples)).toBeLessThan(knobs.maxRssMiB * 2 ** 20)
     expect(relay.output()).not.toContain(token.split(".")[3] as string)
   })
+
+  it("survives a flood of awareness messages: bounded memory, honest phones unharmed, flooder closed", async () => {
+    const samples: Array<number> = []
+    const baseline = relay.rss() ?? 0
+    const sampler = setInterval(() => {
+      const rss = relay.rss()
+      if (rss !== undefined) samples.push(rss)
+    }, 100)
+    const flooder = rawClient(`${relay.url}/${LOG}?token=${token}`)
+    await flooder.opened
+    const random = prng(seed)
+    const state = JSON.stringify({ user: { name: "x".repeat(1_000) } })
+    let sent = 0
+    let closedCode: number | undefined
+    void flooder.closed.then((closed) => {
+      closedCode = closed.code
+    })
+    for (let i = 0; i < knobs.awarenessFlood && closedCode === undefined; i++) {
+      const inner = encoding.createEncoder()
+      const clients = 20
+      encoding.writeVarUint(inner, clients)
+      for (let c = 0; c < clients; c++) {
+        encoding.writeVarUint(inner, 1 + Math.floor(random() * 2 ** 31))
+        encoding.writeVarUint(inner, 1)
+        encoding.writeVarString(inner, state)
+      }
+      const outer = encoding.createEncoder()
+      encoding.writeVarUint(outer, 1)
+      encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
+      flooder.send(encoding.toUint8Array(outer))
+      sent++
+      // Let the socket drain now and then, as a real flooder's kernel would.
+      if (i % 50 === 49) await sleep(5)
+    }
+    tally(
+      "awareness flood",
+      closedCode === undefined ? "accepted" : named.has(closedCode) ? "closedNamed" : "unnamed"
+    )
+    // Honest phones still sync during and after the flood.
+    const make = eventMaker(prng(seed + 99), "parent-after-flood")
+    const event = make()
+    honest[0]?.append(event)
+    const delivered = await until(
+      "an honest event crosses after the flood",
+      () => honest[1]?.keys().has(event.id) === true,
+      30_000
+    )
+      .then(() => true)
+      .catch(() => false)
+    flooder.terminate()
+    clearInterval(sampler)
+    const peak = Math.max(baseline, ...samples)
+    notes.push(
+      `awareness flood: ${sent} messages x 20 fake clients, flooder ${closedCode === undefined ? "never closed" : `closed ${closedCode}`}, relay RSS ${Math.round(baseline / 2 ** 20)} -> peak ${Math.round(peak / 2 ** 20)} MiB, honest event delivered after: ${delivered}`
+    )
+    if (!delivered) eventsLost++
+    if (closedCode === undefined || !named.has(closedCode) || peak > knobs.maxRssMiB * 2 ** 20) failures++
+    console.log(`[hostileFrames] ${notes.at(-1)}`)
+    expect(delivered).toBe(true)
+    expect(peak).toBeLessThan(knobs.maxRssMiB * 2 ** 20)
+    expect(closedCode, "the flooding connection is closed with a named code").toBeDefined()
+  })
 })
