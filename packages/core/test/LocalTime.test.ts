@@ -81,7 +81,7 @@ describe("LocalTime", () => {
     ]
     const start = ms("2027-01-01T00:00:00Z")
     for (const zone of zones) {
-      for (let t = start; t < start + 366 * 24 * H; t += 47 * 60_000 + 13_000) {
+      for (let t = start; t < start + 366 * 24 * H; t += 97 * 60_000 + 13_000) {
         if (offsetAt(zone, t) !== offsetFromIntl(zone, t)) {
           expect.fail(`${zone} at ${new Date(t).toISOString()}`)
         }
