@@ -1,0 +1,69 @@
+// Presence through the relay: A starts a running latch, B sees it live; A stops it, B sees the event.
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { createRelay } from "@relactation/server"
+import { describe, expect, it } from "vitest"
+import WebSocket from "ws"
+import { type EventLog, openLog, parseSession } from "../src/index.js"
+import { clock, prng, until } from "./helpers.js"
+
+const LOG = "family-presence-1"
+
+describe("Presence", () => {
+  it("A starts a running latch; B sees it; A stops it; B sees the resulting event", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "relactation-presence-"))
+    try {
+      await using relay = await createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
+      const c = clock()
+      const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
+        openLog({
+          logId: LOG,
+          caregiver,
+          child: "baby-1",
+          url: relay.url,
+          token: relay.token(LOG),
+          WebSocketPolyfill: WebSocket,
+          persistence: { kind: "memory" },
+          projections: { timeZone: "Europe/Berlin" },
+          presence: { name },
+          now: c.now,
+          random: prng(seed)
+        })
+      await using a = await open("parent-a", "Alex", 1)
+      const b = await open("parent-b", "Sam", 2)
+      await until(() => b.peers.length === 2 && a.peers.length === 2, 5000, "both to see each other")
+      const peerA = () => b.peers.find((p) => !p.self)
+      expect(peerA()).toMatchObject({ caregiver: "parent-a", name: "Alex", session: undefined, self: false })
+
+      const running = a.startSession({ kind: "latch", side: "left" })
+      await until(() => peerA()?.session !== undefined, 5000, "B to see A's session")
+      expect(peerA()?.session).toEqual(running)
+      expect(b.events).toHaveLength(0)
+
+      c.advance(14 * 60 * 1000)
+      const event = await a.stopSession()
+      expect(event).toMatchObject({ type: "latch", side: "left", durationSec: 840, at: running.startedAt })
+      await until(() => b.events.length === 1 && peerA()?.session === undefined, 5000, "B to see the event")
+      expect(b.events[0]).toEqual(event)
+
+      // Closing leaves presence: A sees B go.
+      await b.close()
+      await until(() => a.peers.length === 1, 5000, "A to see B leave")
+      expect(a.peers[0]?.self).toBe(true)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("treats malformed sessions from other devices as no session", () => {
+    expect(parseSession({ kind: "latch", startedAt: "2027-03-28T01:00:00.000Z", child: "c1" })).toEqual({
+      kind: "latch",
+      startedAt: "2027-03-28T01:00:00.000Z",
+      child: "c1"
+    })
+    expect(parseSession({ kind: "nap", startedAt: "2027-03-28T01:00:00.000Z", child: "c1" })).toBeUndefined()
+    expect(parseSession({ kind: "latch", startedAt: "yesterday", child: "c1" })).toBeUndefined()
+    expect(parseSession("latch")).toBeUndefined()
+  })
+})
