@@ -3,12 +3,14 @@
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
-const alias = {
-  "@relactation/core": src("core"),
-  "@relactation/sync": src("sync"),
-  "@relactation/server": src("server")
-}
+const file = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+// Exact matches, so that subpath exports such as `@relactation/sync/node` resolve too.
+const alias = [
+  { find: /^@relactation\/core$/, replacement: file("./packages/core/src/index.ts") },
+  { find: /^@relactation\/sync$/, replacement: file("./packages/sync/src/index.ts") },
+  { find: /^@relactation\/sync\/node$/, replacement: file("./packages/sync/src/node.ts") },
+  { find: /^@relactation\/server$/, replacement: file("./packages/server/src/index.ts") }
+]
 const project = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
   resolve: { alias },
   test: { name, include, environment: "node", ...extra }
