@@ -1,0 +1,43 @@
+// The embedding examples are real programs: run them as a user would and check what they print.
+import { execFile } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { promisify } from "node:util"
+import { afterAll, describe, expect, it } from "vitest"
+
+const run = promisify(execFile)
+const here = new URL("..", import.meta.url).pathname
+const tsx = (script: string, ...args: Array<string>) =>
+  run(process.execPath, ["--conditions=source", "--import", "tsx", script, ...args], {
+    cwd: here,
+    timeout: 60_000
+  })
+
+describe("examples/embed-node", () => {
+  const data = mkdtempSync(join(tmpdir(), "embed-node-"))
+  afterAll(() => rmSync(data, { recursive: true, force: true }))
+
+  it("main.ts prints the projections of its sample log", async () => {
+    const { stdout } = await tsx("src/main.ts")
+    expect(stdout).toContain("decoded 14 events, 1 from a newer app (kept, skipped), 0 invalid")
+    // With the day starting at 06:00, the 02:10 SNS latch belongs to the 12th; the retracted
+    // donor bottle counts nowhere.
+    expect(stdout).toContain(
+      "2027-03-12: 1 latches (1 at night, 18 min), pumped 5 ml, supplement 30 ml (formula 30 ml, donor 0 ml)"
+    )
+    expect(stdout).toContain("2027-03-13: 1 latches (0 at night, 14 min), pumped 0 ml, supplement 0 ml")
+    expect(stdout).toContain("skipped: 1 unknown, 0 invalid")
+    expect(stdout).toContain("weight 2027-03-13: 3580 g / 7 lb 14.3 oz")
+  })
+
+  it("sync.ts converges two phones through a relay, and keeps their logs across runs", async () => {
+    const first = await tsx("src/sync.ts", "--data", data)
+    expect(first.stdout).toContain("start: Sam sees 0 events, Alex sees 0")
+    expect(first.stdout).toContain("after sync: Sam 2 events, Alex 2 events")
+    expect(first.stdout).toContain("identical totals on both phones: true")
+    const second = await tsx("src/sync.ts", "--data", data)
+    expect(second.stdout).toContain("start: Sam sees 2 events, Alex sees 2")
+    expect(second.stdout).toContain("after sync: Sam 4 events, Alex 4 events")
+  })
+})
