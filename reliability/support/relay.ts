@@ -1,0 +1,33 @@
+/** An in-process relay on a temp folder, its JSON log lines captured for leak checks. */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { createRelay, type RelayHandle, type RelayLimits } from "../../packages/server/src/index.js"
+
+export interface TestRelay {
+  readonly relay: RelayHandle
+  readonly dir: string
+  readonly lines: Array<Record<string, unknown>>
+  dispose(): Promise<void>
+}
+
+export const startRelay = async (name: string, limits: Partial<RelayLimits> = {}): Promise<TestRelay> => {
+  const dir = mkdtempSync(join(tmpdir(), `rel-${name}-`))
+  const lines: Array<Record<string, unknown>> = []
+  const relay = await createRelay({
+    port: 0,
+    dataDir: dir,
+    secret: `reliability-${name}-secret-0123456789`,
+    limits,
+    log: (line) => lines.push(line)
+  })
+  return {
+    relay,
+    dir,
+    lines,
+    dispose: async () => {
+      await relay.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
