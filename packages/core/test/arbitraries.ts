@@ -34,7 +34,7 @@ export const ev = (draft: Loose<Draft>): Event => {
 /** An entry of a type this version does not know, as a newer app would write it. */
 export const unknownEntry = (n: number, at = "2027-06-01T12:00:00.000Z"): LogEntry =>
   decodeEntry({
-    id: uuidv7From(Date.parse(at), () => ((n * 7919) % 10007) / 10007),
+    id: uuidv7From(Date.parse(at), () => ((n * 7919 + 1) % 10007) / 10007),
     type: "diaper",
     v: 1,
     child: "baby",
@@ -45,9 +45,9 @@ export const unknownEntry = (n: number, at = "2027-06-01T12:00:00.000Z"): LogEnt
   })
 
 /** An entry that breaks the rules of a known type. */
-export const invalidEntry = (n: number, at = "2027-06-01T12:00:00.000Z"): LogEntry =>
+export const invalidEntry = (n: number, at = "2027-06-01T12:00:01.000Z"): LogEntry =>
   decodeEntry({
-    id: uuidv7From(Date.parse(at), () => ((n * 104729) % 10009) / 10009),
+    id: uuidv7From(Date.parse(at), () => ((n * 104729 + 1) % 10009) / 10009),
     type: "latch",
     v: 1,
     child: "baby",
