@@ -30,6 +30,8 @@ export interface DocClient {
   /** Close codes the provider saw. */
   readonly closes: Array<number>
   append(event: Event | Record<string, unknown>, key?: string): void
+  /** Writes any value under any key, as a hostile client can. */
+  setRaw(key: string, value: unknown): void
   /** Keys present in this client's document. */
   keys(): Set<string>
   /** Values of the events map, raw. */
@@ -71,6 +73,10 @@ export const docClient = (
       const value = "type" in event && "recordedAt" in event ? encodeEvent(event as Event) : event
       events.set(id, value)
       appended.push(id)
+    },
+    setRaw: (key, value) => {
+      events.set(key, value)
+      appended.push(key)
     },
     keys: () => new Set(events.keys()),
     values: () => [...events.values()],

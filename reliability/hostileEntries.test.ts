@@ -1,0 +1,175 @@
+/**
+ * Scenario 3, hostile entries: a client with a valid token writes entries no honest app writes
+ * (schema-invalid events, unknown types, a newer version, a key that differs from the id, huge
+ * strings, deeply nested values, non-objects) straight into the document. Honest phones keep
+ * working, keep those entries, report them as problems, and their projections count only the
+ * honest events.
+ */
+import { afterAll, describe, expect, it } from "vitest"
+import { dailyTotals, type Event } from "../packages/core/src/index.js"
+import { type EventLog, openLog } from "../packages/sync/src/node.js"
+import { size } from "./size.js"
+import { docClient, eventMaker } from "./support/clients.js"
+import { WebSocket } from "./support/deps.js"
+import { prng, seedFor } from "./support/random.js"
+import { startRelay, type TestRelay } from "./support/relay.js"
+import { record } from "./support/results.js"
+import { sleep, until } from "./support/until.js"
+
+const LOG = "entries-log-0001"
+const TIME_ZONE = "Europe/Berlin"
+const MARKER = "MARKER-hostile-moringa-4410"
+const knobs = size.hostileEntries
+const seed = seedFor("hostileEntries")
+const random = prng(seed)
+const started = Date.now()
+
+let server: TestRelay | undefined
+const logs: Array<EventLog> = []
+let eventsLost = 0
+let failures = 0
+let attempts = 0
+let notes = ""
+
+afterAll(async () => {
+  for (const log of logs) await log.close().catch(() => {})
+  await server?.dispose()
+  record({
+    scenario: "hostileEntries",
+    attempts,
+    failures,
+    eventsLost,
+    notes,
+    seed,
+    durationMs: Date.now() - started
+  })
+})
+
+const nested = (depth: number): unknown => {
+  let value: unknown = { leaf: true }
+  for (let i = 0; i < depth; i++) value = { a: value }
+  return value
+}
+
+describe("hostile entries", () => {
+  it("keeps, reports and skips hostile entries while honest phones keep working", async () => {
+    server = await startRelay("entries")
+    const { relay } = server
+    const token = relay.token(LOG)
+    const open = (caregiver: string) =>
+      openLog({
+        logId: LOG,
+        caregiver,
+        child: "baby-1",
+        url: relay.url,
+        token,
+        persistence: { kind: "memory" },
+        projections: { timeZone: TIME_ZONE },
+        WebSocketPolyfill: WebSocket,
+        random: prng(seed + caregiver.length)
+      })
+    const alice = await open("alice")
+    const bob = await open("bob-caregiver")
+    logs.push(alice, bob)
+    await Promise.all([alice.whenSynced(), bob.whenSynced()])
+    const mallory = docClient(relay.url, LOG, token, "mallory")
+    await until("mallory synced", () => mallory.synced())
+
+    const make = eventMaker(random, "mallory")
+    const valid = (): Record<string, unknown> => ({ ...make() })
+    const hostile: Array<[string, string, unknown]> = []
+    const add = (what: string, key: string, value: unknown) => hostile.push([what, key, value])
+    const invalidLatch = { ...valid(), type: "latch", durationSec: -5, side: "middle" }
+    add("schema-invalid", String(invalidLatch.id), invalidLatch)
+    const missingFields = { id: "0190a000-0000-7000-8000-000000000001", type: "supplement", v: 1 }
+    add("missing fields", missingFields.id, missingFields)
+    const unknownType = { ...valid(), type: "mood-diary", mood: "tired" }
+    add("unknown type", String(unknownType.id), unknownType)
+    const newer = { ...valid(), v: 2 }
+    add("newer version", String(newer.id), newer)
+    const misKeyed = valid()
+    add("key differs from id", "not-the-id-of-this-entry", misKeyed)
+    const stolenKey = valid()
+    add("key of another event", `${String(stolenKey.id).slice(0, -4)}beef`, stolenKey)
+    const huge = {
+      ...valid(),
+      type: "medication",
+      name: `${MARKER}${"x".repeat(200_000)}`,
+      dose: 1,
+      unit: "mg"
+    }
+    add("huge string", String(huge.id), huge)
+    const deep = { ...valid(), type: "latch", durationSec: nested(500), side: "left" }
+    add("deeply nested value", String(deep.id), deep)
+    add("a number", "0190a000-0000-7000-8000-000000000002", 42)
+    add("null", "0190a000-0000-7000-8000-000000000003", null)
+    add("an array", "0190a000-0000-7000-8000-000000000004", [1, 2, 3])
+    add("a string", "0190a000-0000-7000-8000-000000000005", "latch")
+
+    // Honest phones append while the hostile entries arrive in between.
+    const honest: Array<Event> = []
+    for (let i = 0; i < knobs.honestEvents; i++) {
+      const log = i % 2 === 0 ? alice : bob
+      honest.push(
+        await log.append({
+          type: "supplement",
+          ml: 10 + (i % 40),
+          milk: "formula",
+          via: "sns",
+          at: Date.parse("2027-04-01T06:00:00Z") + i * 1_800_000
+        })
+      )
+      const entry = hostile[i]
+      if (entry !== undefined) {
+        mallory.setRaw(entry[1], entry[2])
+        attempts++
+      }
+      if (i % 20 === 0) await sleep(1)
+    }
+    attempts += honest.length
+    const keys = new Set([...honest.map((event) => event.id), ...hostile.map(([, key]) => key)])
+    await until(
+      "every entry on both phones",
+      () => [alice, bob].every((log) => log.events.length + log.problems.length >= keys.size),
+      30_000
+    ).catch(() => {})
+
+    const missing = new Set<string>()
+    const expected = dailyTotals(honest, { timeZone: TIME_ZONE })
+    const rows: Array<string> = []
+    for (const log of [alice, bob]) {
+      const eventIds = new Set(log.events.map((event) => event.id))
+      for (const event of honest) if (!eventIds.has(event.id)) missing.add(event.id)
+      const exported = JSON.parse(log.exportJson()) as Array<unknown>
+      rows.push(
+        `${log === alice ? "alice" : "bob"}: ${log.events.length} events, ${log.problems.length} problems, export ${exported.length} entries, skipped ${JSON.stringify(log.dailyTotals.skipped)}`
+      )
+    }
+    const reported = (log: EventLog) => log.problems.length
+    const projectionsClean = [alice, bob].every(
+      (log) => JSON.stringify(log.dailyTotals.days) === JSON.stringify(expected.days)
+    )
+    const exportedAll = [alice, bob].every(
+      (log) => (JSON.parse(log.exportJson()) as Array<unknown>).length === keys.size
+    )
+    eventsLost = missing.size
+    failures =
+      (missing.size > 0 ? 1 : 0) +
+      (projectionsClean ? 0 : 1) +
+      (exportedAll ? 0 : 1) +
+      [alice, bob].filter((log) => reported(log) !== hostile.length).length
+    notes = `${hostile.length} hostile entries (${hostile.map(([what]) => what).join(", ")}) among ${honest.length} honest events; ${rows.join("; ")}`
+    console.log(`[hostileEntries] ${notes}`)
+    expect(missing.size).toBe(0)
+    expect(reported(alice)).toBe(hostile.length)
+    expect(reported(bob)).toBe(hostile.length)
+    expect(alice.dailyTotals.days).toEqual(expected.days)
+    expect(bob.dailyTotals.days).toEqual(expected.days)
+    expect(exportedAll).toBe(true)
+    // Still working afterwards: a new event crosses.
+    const after = await alice.append({ type: "latch", durationSec: 600, side: "left" })
+    await until("a later event crosses", () => bob.events.some((event) => event.id === after.id), 10_000)
+    expect(JSON.stringify(server.lines)).not.toContain(MARKER)
+    mallory.destroy()
+  })
+})
