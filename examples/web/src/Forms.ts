@@ -45,7 +45,9 @@ const fieldLabel: Record<string, string> = {
   name: "Medication name",
   dose: "Dose",
   unit: "Dose unit",
-  at: "Time"
+  at: "Time",
+  birthDate: "Birth date",
+  sex: "Sex"
 }
 
 const unitHint = (field: string, settings: Settings): string => {
@@ -63,7 +65,13 @@ export const describe = (error: unknown, settings: Settings): string => {
     return e.problems
       .map((p) => {
         const field = String(p.path[0] ?? "")
-        return `${fieldLabel[field] ?? field}${unitHint(field, settings)}: ${p.message}`
+        const label =
+          field === "name" && e.type === "child"
+            ? "Child’s name"
+            : field === "name" && e.type === "caregiver"
+              ? "Your name"
+              : (fieldLabel[field] ?? field)
+        return `${label}${unitHint(field, settings)}: ${p.message}`
       })
       .join(". ")
   }
