@@ -14,9 +14,16 @@ describe("relactation-relay", () => {
       const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`)
       expect(health.status).toBe(200)
       // The token command with the same secret opens the served log.
-      const minted = runCli(["token", LOG, "--ttl", "1h"], { RELAY_SECRET: "cli-secret" })
-      expect(await minted.exited).toBe(0)
-      const token = minted.stdout().trim()
+      let token = ""
+      const code = await runInProcess(
+        ["token", LOG, "--ttl", "1h"],
+        { RELAY_SECRET: "cli-secret" },
+        {
+          stdout: (text) => (token += text.trim()),
+          stderr: () => {}
+        }
+      )
+      expect(code).toBe(0)
       const verdict = verifyToken("cli-secret", token, LOG)
       expect(verdict.ok).toBe(true)
       if (verdict.ok) expect(verdict.expiresAt * 1000 - Date.now()).toBeLessThanOrEqual(3_600_000)
