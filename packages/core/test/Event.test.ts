@@ -159,7 +159,10 @@ describe("invalid fields are rejected with a message that names them", () => {
           const raw: Record<string, unknown> = { ...event, [field]: bad }
           const entry = decodeEntry(raw)
           // The only replacement that stays valid: `clothed: true`.
-          if (field === "clothed" && bad === true) return expect(isEvent(entry)).toBe(true)
+          if (field === "clothed" && bad === true) {
+          expect(isEvent(entry)).toBe(true)
+          return
+        }
           if (isEvent(entry) || entry._tag !== "InvalidEntry")
             throw new Error(`${field} = ${String(bad)} accepted`)
           expect(entry.reason).toContain(`.${field}`)
