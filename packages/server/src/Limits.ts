@@ -26,6 +26,8 @@ export interface RelayLimits {
   readonly connectionsPerIpPerMinute: number
   /** Stored rows of one log after which it is compacted into one merged update. */
   readonly compactAfterUpdates: number
+  /** Awareness client ids one connection may announce; more closes it with `CloseCode.POLICY`. */
+  readonly maxAwarenessClientsPerConnection: number
   /** How long a log stays in memory after its last client left, in milliseconds. */
   readonly unloadAfterMs: number
 }
@@ -33,7 +35,7 @@ export interface RelayLimits {
 /**
  * The defaults: 1 MiB messages, 16 connections per log, 10 000 in total, 64 MiB per log, 30 s
  * ping timeout, 120 new connections per IP per minute (several families may share one carrier NAT),
- * compaction after 500 rows, unload 5 s after the last client left.
+ * compaction after 500 rows, 8 awareness clients per connection, unload 5 s after the last client left.
  *
  * @since 0.1.0
  * @category limits
@@ -46,6 +48,7 @@ export const defaultLimits: RelayLimits = {
   idleTimeoutMs: 30_000,
   connectionsPerIpPerMinute: 120,
   compactAfterUpdates: 500,
+  maxAwarenessClientsPerConnection: 8,
   unloadAfterMs: 5_000
 }
 

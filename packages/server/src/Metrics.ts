@@ -37,6 +37,7 @@ export type ErrorKind =
   | "bad-update"
   | "too-large"
   | "log-full"
+  | "awareness-limit"
   | "storage"
   | "socket"
   | "internal"

@@ -152,6 +152,21 @@ describe("bad input closes only the offending connection", () => {
     await env.stillSyncing()
   })
 
+  it("an awareness flood of made-up clients is closed with POLICY", async () => {
+    await using env = await setup()
+    const inner = encoding.createEncoder()
+    encoding.writeVarUint(inner, 20)
+    for (let id = 1; id <= 20; id++) {
+      encoding.writeVarUint(inner, 1_000 + id)
+      encoding.writeVarUint(inner, 1)
+      encoding.writeVarString(inner, JSON.stringify({ user: { name: "x".repeat(100) } }))
+    }
+    const closed = await sendAndClose(env.endpoint, frame(1, encoding.toUint8Array(inner)))
+    expect(closed.code).toBe(CloseCode.POLICY)
+    expect(env.alice.provider.awareness.getStates().has(1_001)).toBe(false)
+    await env.stillSyncing()
+  })
+
   it("the relay answers query-awareness with the known states", async () => {
     await using env = await setup()
     env.alice.provider.awareness.setLocalState({ name: "alice" })

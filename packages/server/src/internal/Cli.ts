@@ -25,7 +25,7 @@ data folder), and RELAY_<LIMIT> for each limit flag (e.g. RELAY_MAX_CONNECTIONS_
 Limits (serve):
   --max-message-bytes 1MiB     --max-connections-per-log 16   --max-connections 10000
   --max-log-bytes 64MiB        --idle-timeout 30s             --rate-per-ip 120 (per minute)
-  --compact-after 500 (rows)   --unload-after 5s
+  --compact-after 500 (rows)   --unload-after 5s              --max-awareness-clients 8
 Other (serve): --synchronous full|normal   --trust-proxy (use X-Forwarded-For)
 `
 
@@ -90,6 +90,11 @@ const LIMIT_FLAGS: ReadonlyArray<{
   { flag: "idle-timeout", limit: "idleTimeoutMs", parse: (n, v) => parseDuration(n, v, "ms") },
   { flag: "rate-per-ip", limit: "connectionsPerIpPerMinute", parse: (n, v) => parseCount(n, v) },
   { flag: "compact-after", limit: "compactAfterUpdates", parse: (n, v) => parseCount(n, v) },
+  {
+    flag: "max-awareness-clients",
+    limit: "maxAwarenessClientsPerConnection",
+    parse: (n, v) => parseCount(n, v)
+  },
   {
     flag: "unload-after",
     limit: "unloadAfterMs",

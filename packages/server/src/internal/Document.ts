@@ -127,6 +127,17 @@ export class Document {
         return
       }
       case "awareness": {
+        // An honest client announces its own client id (a reconnect may briefly add one more); a
+        // flood of made-up ids would grow memory and be fanned out to every other phone.
+        const controlled = this.peers.get(peer)
+        const states = this.awareness.getStates()
+        const added = message.announced.filter((id) => !states.has(id) && controlled?.has(id) !== true)
+        if (
+          (controlled?.size ?? 0) + new Set(added).size >
+          this.context.limits.maxAwarenessClientsPerConnection
+        ) {
+          throw new ProtocolError(CloseCode.POLICY, "awareness-limit", "too many awareness clients")
+        }
         try {
           awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer)
         } catch {

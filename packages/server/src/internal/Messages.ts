@@ -21,7 +21,12 @@ export type ClientMessage =
   | { readonly type: "sync-step-1"; readonly stateVector: Uint8Array }
   | { readonly type: "sync-step-2"; readonly update: Uint8Array }
   | { readonly type: "update"; readonly update: Uint8Array }
-  | { readonly type: "awareness"; readonly update: Uint8Array }
+  | {
+      readonly type: "awareness"
+      readonly update: Uint8Array
+      /** Client ids the update sets a state for (not the ones it clears). */
+      readonly announced: ReadonlyArray<number>
+    }
   | { readonly type: "query-awareness" }
 
 /**
@@ -71,19 +76,21 @@ const checkUpdate = (update: Uint8Array): void => {
 
 // Decodes the whole awareness update before it is applied: `applyAwarenessUpdate` would otherwise
 // apply the first states and throw halfway through on a bad one.
-const checkAwareness = (update: Uint8Array): void => {
+const checkAwareness = (update: Uint8Array): Array<number> => {
   const decoder = decoding.createDecoder(update)
+  const announced: Array<number> = []
   try {
     const count = decoding.readVarUint(decoder)
     for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(decoder)
       decoding.readVarUint(decoder)
-      decoding.readVarUint(decoder)
-      JSON.parse(decoding.readVarString(decoder))
+      if (JSON.parse(decoding.readVarString(decoder)) !== null) announced.push(clientId)
     }
   } catch {
     throw malformed("awareness update cannot be decoded")
   }
   expectEnd(decoder, "awareness update")
+  return announced
 }
 
 /** Parses one binary frame. Throws `ProtocolError` for anything the relay does not accept. */
@@ -119,8 +126,7 @@ export const parseMessage = (data: Uint8Array): ClientMessage => {
     case messageAwareness: {
       const update = readBytes(decoder, "awareness message")
       expectEnd(decoder, "awareness message")
-      checkAwareness(update)
-      return { type: "awareness", update }
+      return { type: "awareness", update, announced: checkAwareness(update) }
     }
     case messageQueryAwareness:
       expectEnd(decoder, "query awareness message")
