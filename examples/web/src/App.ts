@@ -3,14 +3,25 @@
 import type { EventLog } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
 import { useLog, useNow } from "./Family.js"
-import { History } from "./History.js"
 import { html } from "./html.js"
 import { type Link, type Settings, saveSettings } from "./Link.js"
-import { SettingsScreen } from "./SettingsScreen.js"
 import { isNight } from "./Time.js"
 import { Today } from "./Today.js"
 
 type Tab = "today" | "history" | "settings"
+
+// History (Chart.js) and Settings (QR codes) load on first use, keeping the Today screen's
+// download small; the service worker precaches every chunk, so they also open offline.
+type Screens = {
+  History: typeof import("./History.js").History
+  SettingsScreen: typeof import("./SettingsScreen.js").SettingsScreen
+}
+let screens: Screens | undefined
+const loadScreens = async (): Promise<Screens> => {
+  const [h, s] = await Promise.all([import("./History.js"), import("./SettingsScreen.js")])
+  screens = { History: h.History, SettingsScreen: s.SettingsScreen }
+  return screens
+}
 
 const statusText = {
   offline: "Offline",
@@ -37,6 +48,10 @@ export function App(props: { log: EventLog; link: Link; settings: Settings }) {
   useLog(log)
   const [settings, setSettingsState] = useState(props.settings)
   const [tab, setTab] = useState<Tab>("today")
+  const [loaded, setLoaded] = useState(screens)
+  useEffect(() => {
+    if (tab !== "today" && loaded === undefined) loadScreens().then(setLoaded, () => undefined)
+  }, [tab, loaded])
   const now = useNow(true)
   const dark =
     settings.theme === "dark" ||
@@ -58,8 +73,13 @@ export function App(props: { log: EventLog; link: Link; settings: Settings }) {
     </header>
     <main>
       ${tab === "today" ? html`<${Today} log=${log} link=${link} settings=${settings} />` : null}
-      ${tab === "history" ? html`<${History} log=${log} settings=${settings} />` : null}
-      ${tab === "settings" ? html`<${SettingsScreen} log=${log} link=${link} settings=${settings} onChange=${setSettings} />` : null}
+      ${tab !== "today" && loaded === undefined ? html`<p class="loading" role="status">Loading…</p>` : null}
+      ${tab === "history" && loaded ? html`<${loaded.History} log=${log} settings=${settings} />` : null}
+      ${
+        tab === "settings" && loaded
+          ? html`<${loaded.SettingsScreen} log=${log} link=${link} settings=${settings} onChange=${setSettings} />`
+          : null
+      }
     </main>
     <nav class="tabs" aria-label="Screens">
       ${tabButton("today", "Today")}${tabButton("history", "History")}${tabButton("settings", "Settings")}

@@ -69,8 +69,9 @@ export const stopwatch = (seconds: number): string => {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`
 }
 
-/** `15 min` / `1 h 5 min`. */
+/** `40 s` / `15 min` / `1 h 5 min`. */
 export const minutes = (seconds: number): string => {
+  if (seconds < 60) return `${Math.round(seconds)} s`
   const m = Math.round(seconds / 60)
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`
 }

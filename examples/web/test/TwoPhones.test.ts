@@ -85,5 +85,10 @@ describe("two phones on one log", () => {
     const todayA = await readToday(a.page)
     await expect.poll(() => readToday(b.page)).toEqual(todayA)
     await screenshot(T, "05-converged", a, b)
+
+    // Each phone shows the other parent online again (presence renews within about 15 s).
+    await expect.poll(() => b.page.getByText("Alex online").count(), { timeout: 30_000 }).toBe(1)
+    await expect.poll(() => a.page.getByText("Sam online").count(), { timeout: 30_000 }).toBe(1)
+    await screenshot(T, "06-both-online", a, b)
   })
 })
