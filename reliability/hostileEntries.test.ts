@@ -76,7 +76,7 @@ describe("hostile entries", () => {
     await until("mallory synced", () => mallory.synced())
 
     const make = eventMaker(random, "mallory")
-    const valid = (): Record<string, unknown> => ({ ...make() })
+    const valid = (): { id: string } & Record<string, unknown> => ({ ...make() })
     const hostile: Array<[string, string, unknown]> = []
     const add = (what: string, key: string, value: unknown) => hostile.push([what, key, value])
     const invalidLatch = { ...valid(), type: "latch", durationSec: -5, side: "middle" }

@@ -29,7 +29,7 @@ export const size = {
     /** fast-check runs per attack property. */
     runs: pick(40, 200),
     /** Awareness messages sent by the flooding connection. */
-    awarenessFlood: pick(3_000, 10_000),
+    awarenessFlood: pick(1_500, 10_000),
     /** Relay memory cap for the whole scenario, in MiB of resident memory. */
     maxRssMiB: 400
   },
