@@ -13,10 +13,10 @@ import type { Event } from "@relactation/core"
 import { createRelay, SqliteStorage } from "@relactation/server"
 import { type EventLog, openLog } from "@relactation/sync"
 import { WebSocket } from "ws"
-import type { Context, Figure } from "./context.ts"
-import { generateLog } from "./generate.ts"
-import { q, type Row, sizeLabel } from "./table.ts"
-import { storedUpdate } from "./ydoc.ts"
+import type { Context, Figure } from "./context.js"
+import { generateLog } from "./generate.js"
+import { q, type Row, sizeLabel } from "./table.js"
+import { storedUpdate } from "./ydoc.js"
 
 interface Counter {
   bytesIn: number
@@ -29,10 +29,18 @@ interface Counter {
 // y-websocket framing: a varuint message type (0 sync, 1 awareness), then for sync a varuint
 // sub-type (0 step 1, 1 step 2, 2 update). All fit one byte.
 const kindOf = (bytes: Uint8Array): string =>
-  bytes[0] === 0 ? (["step1", "step2", "update"][bytes[1] ?? 9] ?? "sync?") : bytes[0] === 1 ? "awareness" : "other"
+  bytes[0] === 0
+    ? (["step1", "step2", "update"][bytes[1] ?? 9] ?? "sync?")
+    : bytes[0] === 1
+      ? "awareness"
+      : "other"
 
 const bytesOf = (data: unknown): Uint8Array =>
-  data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(0)
+  data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(0)
 
 const size = (data: unknown): number =>
   data instanceof ArrayBuffer
@@ -82,7 +90,12 @@ export const catchUpFigure: Figure = async (ctx: Context) => {
     // The relay already stores the shared history (as if both phones had synced it long ago).
     const storage = SqliteStorage.open({ file: join(dir, "relay.sqlite") })
     await storage.append(logId, storedUpdate(log.events, log.caregivers))
-    const relay = await createRelay({ port: 0, storage, secret: "bench-secret-0123456789abcdef0123456789", log: () => {} })
+    const relay = await createRelay({
+      port: 0,
+      storage,
+      secret: "bench-secret-0123456789abcdef0123456789",
+      log: () => {}
+    })
     const counters: Array<Counter> = []
     const phones: Array<EventLog> = []
     try {
@@ -110,9 +123,10 @@ export const catchUpFigure: Figure = async (ctx: Context) => {
       // 7 days offline: the next week of this family, split between the two phones.
       const next = generateLog({ days: 16, fromDay: days, seed: ctx.seed }).events.slice(0, 2 * perPhone)
       const mine: Array<Array<Event>> = [[], []]
-      next.forEach((e, i) => mine[i % 2]!.push(e))
+      for (const [i, e] of next.entries()) mine[i % 2]!.push(e)
       for (let k = 0; k < 2; k++) for (const e of mine[k]!) await phones[k]!.append(e)
-      const missingJson = Buffer.byteLength(JSON.stringify(mine[0])) + Buffer.byteLength(JSON.stringify(mine[1]))
+      const missingJson =
+        Buffer.byteLength(JSON.stringify(mine[0])) + Buffer.byteLength(JSON.stringify(mine[1]))
       for (const c of counters) Object.assign(c, { bytesIn: 0, bytesOut: 0, messagesIn: 0, byKind: {} })
       const t0 = performance.now()
       for (const p of phones) p.connect()
@@ -126,7 +140,8 @@ export const catchUpFigure: Figure = async (ctx: Context) => {
       const up = counters.reduce((n, c) => n + c.bytesOut, 0)
       const messages = counters.reduce((n, c) => n + c.messagesIn, 0)
       const kinds = new Map<string, number>()
-      for (const c of counters) for (const [k, n] of Object.entries(c.byKind)) kinds.set(k, (kinds.get(k) ?? 0) + n)
+      for (const c of counters)
+        for (const [k, n] of Object.entries(c.byKind)) kinds.set(k, (kinds.get(k) ?? 0) + n)
       const breakdown = [...kinds].map(([k, n]) => `${k} ${(n / 1024).toFixed(1)} KiB`).join(", ")
       const ratio = down / missingJson
       const label = sizeLabel(days, history)
@@ -150,7 +165,9 @@ export const catchUpFigure: Figure = async (ctx: Context) => {
         baselineName: "none",
         target: "report"
       })
-      ctx.say(`fig 6 at ${days} d: down ${down} B, up ${up} B, JSON ${missingJson} B, converged in ${convergeMs.toFixed(0)} ms`)
+      ctx.say(
+        `fig 6 at ${days} d: down ${down} B, up ${up} B, JSON ${missingJson} B, converged in ${convergeMs.toFixed(0)} ms`
+      )
     } finally {
       await Promise.all(phones.map((p) => p.close()))
       await relay.close()

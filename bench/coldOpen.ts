@@ -5,11 +5,11 @@
  */
 import { decodeEvents } from "@relactation/core"
 import * as Y from "yjs"
-import type { Context, Figure } from "./context.ts"
-import { median, sink } from "./measure.ts"
-import { optionsFor, projectionNote, rebuildAll } from "./projections.ts"
-import { q, type Row, sizeLabel } from "./table.ts"
-import { entriesOf, storedUpdate } from "./ydoc.ts"
+import type { Context, Figure } from "./context.js"
+import { median, sink } from "./measure.js"
+import { optionsFor, projectionNote, rebuildAll } from "./projections.js"
+import { q, type Row, sizeLabel } from "./table.js"
+import { entriesOf, storedUpdate } from "./ydoc.js"
 
 export const coldOpenFigure: Figure = async (ctx: Context) => {
   const rows: Array<Row> = []
@@ -20,7 +20,12 @@ export const coldOpenFigure: Figure = async (ctx: Context) => {
     const options = optionsFor(log)
     const runs = ctx.smoke ? 3 : days > 1000 ? 7 : 15
     const total: Array<number> = []
-    const phases = { apply: [] as Array<number>, read: [] as Array<number>, decode: [] as Array<number>, project: [] as Array<number> }
+    const phases = {
+      apply: [] as Array<number>,
+      read: [] as Array<number>,
+      decode: [] as Array<number>,
+      project: [] as Array<number>
+    }
     const parse: Array<number> = []
     for (let i = 0; i < runs + 2; i++) {
       // Alternate with the baseline so both see the same heap and JIT state.

@@ -2,8 +2,8 @@
  * What every figure gets from the runner: the sizes to run at, the seed, and generated logs
  * (made once per size and shared, since the 10-year log takes seconds to generate).
  */
-import { type FamilyLog, generateLog, ONE_YEAR, TEN_YEARS } from "./generate.ts"
-import type { Row } from "./table.ts"
+import { type FamilyLog, generateLog, ONE_YEAR, TEN_YEARS } from "./generate.js"
+import type { Row } from "./table.js"
 
 export interface Context {
   readonly smoke: boolean
@@ -28,7 +28,9 @@ export const makeContext = (options: { smoke: boolean; seed: number }): Context 
         const t0 = performance.now()
         log = generateLog({ days, seed: options.seed })
         logs.set(days, log)
-        this.say(`generated ${days} days: ${log.events.length} events in ${Math.round(performance.now() - t0)} ms`)
+        this.say(
+          `generated ${days} days: ${log.events.length} events in ${Math.round(performance.now() - t0)} ms`
+        )
       }
       return log
     },

@@ -3,9 +3,9 @@
  * schema) against `JSON.parse` of the same events. Reported as a ratio; no target.
  */
 import { decodeEvents } from "@relactation/core"
-import type { Context, Figure } from "./context.ts"
-import { sideBySide } from "./measure.ts"
-import { q, type Row, sizeLabel } from "./table.ts"
+import type { Context, Figure } from "./context.js"
+import { sideBySide } from "./measure.js"
+import { q, type Row, sizeLabel } from "./table.js"
 
 export const decodeFigure: Figure = async (ctx: Context) => {
   const rows: Array<Row> = []

@@ -51,10 +51,13 @@ export const rng = (seed: number): (() => number) => {
   }
 }
 
-const mix = (seed: number, day: number): number => Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(day + 1, 0xc2b2ae35)
+const mix = (seed: number, day: number): number =>
+  Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(day + 1, 0xc2b2ae35)
 
-const int = (random: () => number, min: number, max: number): number => min + Math.floor(random() * (max - min + 1))
-const pick = <T>(random: () => number, items: ReadonlyArray<T>): T => items[Math.floor(random() * items.length)]!
+const int = (random: () => number, min: number, max: number): number =>
+  min + Math.floor(random() * (max - min + 1))
+const pick = <T>(random: () => number, items: ReadonlyArray<T>): T =>
+  items[Math.floor(random() * items.length)]!
 const round1 = (n: number): number => Math.round(n * 10) / 10
 
 /** Expected weight in grams on a day: birth weight, a dip in week one, then WHO-like gain. */
@@ -64,7 +67,11 @@ const weightOn = (day: number): number => {
   if (day < 12) return birth - 250 + (day - 5) * 36
   const weeks = (day - 12) / 7
   // ~200 g/week early, falling to ~60 g/week after six months, ~15 g/week in later years.
-  const gain = 200 * Math.min(weeks, 17) + 110 * Math.max(0, Math.min(weeks, 26) - 17) + 60 * Math.max(0, Math.min(weeks, 52) - 26) + 15 * Math.max(0, weeks - 52)
+  const gain =
+    200 * Math.min(weeks, 17) +
+    110 * Math.max(0, Math.min(weeks, 26) - 17) +
+    60 * Math.max(0, Math.min(weeks, 52) - 26) +
+    15 * Math.max(0, weeks - 52)
   return Math.min(29_000, Math.round(birth + gain))
 }
 
@@ -76,7 +83,8 @@ interface Planned {
 const planDay = (day: number, startMs: number, random: () => number): Array<Planned> => {
   const midnight = startMs + day * DAY
   const plan: Array<Planned> = []
-  const at = (minFrom: number, minTo: number) => midnight + int(random, minFrom, minTo) * MINUTE + int(random, 0, 59) * 1000
+  const at = (minFrom: number, minTo: number) =>
+    midnight + int(random, minFrom, minTo) * MINUTE + int(random, 0, 59) * 1000
   // Supply comes back over ~4 months; supplement is reduced as it does, then kept small.
   const supply = Math.min(1, day / 120)
   const common = { child: CHILD }
@@ -90,7 +98,13 @@ const planDay = (day: number, startMs: number, random: () => number): Array<Plan
     latches.push({ at: t, id: plan.length })
     plan.push({
       at: t,
-      draft: { ...common, by: NURSING_PARENT, type: "latch", durationSec: int(random, 300, 1500), side: pick(random, ["left", "right", "both"] as const) }
+      draft: {
+        ...common,
+        by: NURSING_PARENT,
+        type: "latch",
+        durationSec: int(random, 300, 1500),
+        side: pick(random, ["left", "right", "both"] as const)
+      }
     })
   }
   // Pumps: 5–8 a day, 0 ml is common early on (stimulation counts).
@@ -100,8 +114,23 @@ const planDay = (day: number, startMs: number, random: () => number): Array<Plan
     const perSide = random() < 0.5
     const left = round1(total * (0.4 + random() * 0.2))
     const draft: Draft = perSide
-      ? { ...common, by: NURSING_PARENT, type: "pump", durationSec: int(random, 600, 1200), method: pick(random, ["electric", "manual"] as const), leftMl: left, rightMl: round1(total - left) }
-      : { ...common, by: NURSING_PARENT, type: "pump", durationSec: int(random, 300, 1200), method: pick(random, ["electric", "manual", "hand"] as const), totalMl: total }
+      ? {
+          ...common,
+          by: NURSING_PARENT,
+          type: "pump",
+          durationSec: int(random, 600, 1200),
+          method: pick(random, ["electric", "manual"] as const),
+          leftMl: left,
+          rightMl: round1(total - left)
+        }
+      : {
+          ...common,
+          by: NURSING_PARENT,
+          type: "pump",
+          durationSec: int(random, 300, 1200),
+          method: pick(random, ["electric", "manual", "hand"] as const),
+          totalMl: total
+        }
     plan.push({ at: at(0, 24 * 60 - 20), draft })
   }
   // Supplements: 9–12 a day, ~40% through an SNS during a latch, shrinking from ~60 ml to ~10 ml.
@@ -113,22 +142,45 @@ const planDay = (day: number, startMs: number, random: () => number): Array<Plan
     plan.push(
       latch !== undefined
         ? { at: latch.at, draft: { ...common, by: OTHER_PARENT, type: "supplement", ml, milk, via: "sns" } }
-        : { at: at(0, 24 * 60 - 20), draft: { ...common, by: pick(random, [NURSING_PARENT, OTHER_PARENT]), type: "supplement", ml, milk, via: pick(random, ["bottle", "cup", "syringe", "finger"] as const) } }
+        : {
+            at: at(0, 24 * 60 - 20),
+            draft: {
+              ...common,
+              by: pick(random, [NURSING_PARENT, OTHER_PARENT]),
+              type: "supplement",
+              ml,
+              milk,
+              via: pick(random, ["bottle", "cup", "syringe", "finger"] as const)
+            }
+          }
     )
   }
   // Galactagogues: domperidone three times a day, fenugreek now and then.
   for (const hour of [8, 14, 20]) {
-    plan.push({ at: midnight + hour * HOUR + int(random, 0, 40) * MINUTE, draft: { ...common, by: NURSING_PARENT, type: "medication", name: "domperidone", dose: 10, unit: "mg" } })
+    plan.push({
+      at: midnight + hour * HOUR + int(random, 0, 40) * MINUTE,
+      draft: { ...common, by: NURSING_PARENT, type: "medication", name: "domperidone", dose: 10, unit: "mg" }
+    })
   }
   if (random() < 0.5) {
-    plan.push({ at: at(7 * 60, 21 * 60), draft: { ...common, by: NURSING_PARENT, type: "medication", name: "fenugreek", dose: 610, unit: "mg" } })
+    plan.push({
+      at: at(7 * 60, 21 * 60),
+      draft: { ...common, by: NURSING_PARENT, type: "medication", name: "fenugreek", dose: 610, unit: "mg" }
+    })
   }
   // Weekly weigh-in, every fourth one at the clinic.
   if (day % 7 === 3) {
     const clinic = day % 28 === 3
     plan.push({
       at: at(9 * 60, 11 * 60),
-      draft: { ...common, by: OTHER_PARENT, type: "weigh-in", grams: weightOn(day) + int(random, -30, 30), clothed: !clinic, place: clinic ? "clinic" : "home" }
+      draft: {
+        ...common,
+        by: OTHER_PARENT,
+        type: "weigh-in",
+        grams: weightOn(day) + int(random, -30, 30),
+        clothed: !clinic,
+        place: clinic ? "clinic" : "home"
+      }
     })
   }
   return plan
@@ -142,7 +194,10 @@ export const generateLog = (options: GenerateOptions): FamilyLog => {
   const { days, seed = 1, fromDay = 0, startMs = DEFAULT_START } = options
   const events: Array<Event> = []
   const make = (draft: Draft, at: number, recordedAt: number, random: () => number): Event => {
-    const event = makeSync({ ...draft, at: new Date(at).toISOString() } as Draft, { now: () => recordedAt, random })
+    const event = makeSync({ ...draft, at: new Date(at).toISOString() } as Draft, {
+      now: () => recordedAt,
+      random
+    })
     events.push(event)
     return event
   }
@@ -150,14 +205,29 @@ export const generateLog = (options: GenerateOptions): FamilyLog => {
     const random = rng(mix(seed, day))
     if (day === 0) {
       const t = startMs + 10 * HOUR
-      make({ type: "child", child: CHILD, by: NURSING_PARENT, name: "Mila", birthDate: "2026-01-05", sex: "female" }, t, t, random)
+      make(
+        {
+          type: "child",
+          child: CHILD,
+          by: NURSING_PARENT,
+          name: "Mila",
+          birthDate: "2026-01-05",
+          sex: "female"
+        },
+        t,
+        t,
+        random
+      )
       make({ type: "caregiver", child: CHILD, by: NURSING_PARENT, name: "Sam" }, t, t + 1000, random)
       make({ type: "caregiver", child: CHILD, by: OTHER_PARENT, name: "Alex" }, t, t + 2000, random)
     }
     const plan = planDay(day, startMs, random)
     // Each entry is recorded a little after it happened; 5% hours later (a phone was offline or
     // someone caught up on logging in the evening).
-    const recorded = plan.map((p) => ({ ...p, recordedAt: p.at + (random() < 0.05 ? int(random, 1, 6) * HOUR : int(random, 10, 900) * 1000) }))
+    const recorded = plan.map((p) => ({
+      ...p,
+      recordedAt: p.at + (random() < 0.05 ? int(random, 1, 6) * HOUR : int(random, 10, 900) * 1000)
+    }))
     recorded.sort((a, b) => a.recordedAt - b.recordedAt)
     const latchIds = new Map<number, string>()
     for (const p of recorded) {
@@ -172,7 +242,12 @@ export const generateLog = (options: GenerateOptions): FamilyLog => {
       // About one entry in ninety is a mistake: retracted a few minutes later, then re-entered.
       if (random() < 1 / 90 && event.type !== "retract") {
         const fixAt = p.recordedAt + int(random, 60, 600) * 1000
-        make({ type: "retract", child: CHILD, by: event.by, target: event.id, reason: "wrong entry" }, fixAt, fixAt, random)
+        make(
+          { type: "retract", child: CHILD, by: event.by, target: event.id, reason: "wrong entry" },
+          fixAt,
+          fixAt,
+          random
+        )
         make(draft, p.at, fixAt + 5000, random)
       }
     }

@@ -9,10 +9,16 @@ const fallbacks = [
   new URL("packages/server/src/index.ts", root).href,
   new URL("packages/core/src/index.ts", root).href
 ]
-const workspace = { "@relactation/core": "core", "@relactation/sync": "sync", "@relactation/server": "server" }
+const workspace = {
+  "@relactation/core": "core",
+  "@relactation/sync": "sync",
+  "@relactation/server": "server"
+}
 
 export async function resolve(specifier, context, nextResolve) {
-  const conditions = context.conditions.includes("source") ? context.conditions : [...context.conditions, "source"]
+  const conditions = context.conditions.includes("source")
+    ? context.conditions
+    : [...context.conditions, "source"]
   const ctx = { ...context, conditions }
   const pkg = workspace[specifier]
   if (pkg !== undefined) {

@@ -5,11 +5,11 @@
  * from 1 year to 10 (here: the 10-year median at most 1.5× the 1-year median).
  */
 import type { LogEntry } from "@relactation/core"
-import type { Context, Figure } from "./context.ts"
-import { generateLog } from "./generate.ts"
-import { nowNs, quantile, repeat, sink } from "./measure.ts"
-import { optionsFor, projectionNote, projections, rebuildAll } from "./projections.ts"
-import { q, type Row, sizeLabel } from "./table.ts"
+import type { Context, Figure } from "./context.js"
+import { generateLog } from "./generate.js"
+import { nowNs, quantile, repeat, sink } from "./measure.js"
+import { optionsFor, projectionNote, projections, rebuildAll } from "./projections.js"
+import { q, type Row, sizeLabel } from "./table.js"
 
 export const incrementalFigure: Figure = async (ctx: Context) => {
   const rows: Array<Row> = []
@@ -22,7 +22,10 @@ export const incrementalFigure: Figure = async (ctx: Context) => {
     const history: ReadonlyArray<LogEntry> = JSON.parse(JSON.stringify(log.events))
     // The events appended next: the following days of the same family.
     const extraDays = Math.ceil((warmup + timed) / 30) + 1
-    const next = generateLog({ days: extraDays, fromDay: days, seed: ctx.seed }).events.slice(0, warmup + timed)
+    const next = generateLog({ days: extraDays, fromDay: days, seed: ctx.seed }).events.slice(
+      0,
+      warmup + timed
+    )
     const states = projections.map((p) => {
       let state = p.reducer.initial(options)
       for (const entry of history) state = p.reducer.apply(state, entry)
@@ -45,7 +48,10 @@ export const incrementalFigure: Figure = async (ctx: Context) => {
     const p50 = quantile(samplesUs, 0.5)
     const p99 = quantile(samplesUs, 0.99)
     const all = [...history, ...next]
-    const rebuild = repeat(() => rebuildAll(all, options), ctx.smoke ? { warmup: 1, minRuns: 3, minTimeMs: 10 } : { warmup: 2, minRuns: 5, minTimeMs: 1000 })
+    const rebuild = repeat(
+      () => rebuildAll(all, options),
+      ctx.smoke ? { warmup: 1, minRuns: 3, minTimeMs: 10 } : { warmup: 2, minRuns: 5, minTimeMs: 1000 }
+    )
     const rebuildUs = rebuild.median * 1000
     const first = firstMedianUs === undefined
     firstMedianUs ??= p50
@@ -62,7 +68,11 @@ export const incrementalFigure: Figure = async (ctx: Context) => {
       ratio: p50 / rebuildUs,
       target: first ? "median < 20 µs" : "flat: ≤ 1.5× the 1 y median",
       met: first ? p50 < 20 : p50 <= 1.5 * firstMedianUs,
-      ...(first ? extra : { note: `${(p50 / firstMedianUs).toFixed(2)}× the 1 y median${note === undefined ? "" : `; ${note}`}` })
+      ...(first
+        ? extra
+        : {
+            note: `${(p50 / firstMedianUs).toFixed(2)}× the 1 y median${note === undefined ? "" : `; ${note}`}`
+          })
     })
     rows.push({
       figure: "2 incremental update",
@@ -74,7 +84,9 @@ export const incrementalFigure: Figure = async (ctx: Context) => {
       ratio: p99 / rebuildUs,
       target: "report"
     })
-    ctx.say(`fig 2 at ${days} d: p50 ${p50.toFixed(2)} µs, p99 ${p99.toFixed(2)} µs, rebuild ${rebuild.median.toFixed(2)} ms`)
+    ctx.say(
+      `fig 2 at ${days} d: p50 ${p50.toFixed(2)} µs, p99 ${p99.toFixed(2)} µs, rebuild ${rebuild.median.toFixed(2)} ms`
+    )
   }
   return rows
 }

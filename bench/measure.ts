@@ -12,7 +12,10 @@ export const quantile = (sorted: ReadonlyArray<number>, q: number): number => {
 
 /** The median of some samples (not necessarily sorted). */
 export const median = (samples: ReadonlyArray<number>): number =>
-  quantile([...samples].sort((a, b) => a - b), 0.5)
+  quantile(
+    [...samples].sort((a, b) => a - b),
+    0.5
+  )
 
 export interface RepeatOptions {
   /** Untimed runs first, so the JIT has settled. */

@@ -7,10 +7,10 @@
  */
 import * as core from "@relactation/core"
 import type { Event, LogEntry, Reducer } from "@relactation/core"
-import type { Context, Figure } from "./context.ts"
-import type { FamilyLog } from "./generate.ts"
-import { sideBySide } from "./measure.ts"
-import { q, type Row, sizeLabel } from "./table.ts"
+import type { Context, Figure } from "./context.js"
+import type { FamilyLog } from "./generate.js"
+import { sideBySide } from "./measure.js"
+import { q, type Row, sizeLabel } from "./table.js"
 
 /** The three projections the figures measure, by their batch and reducer export names. */
 const NAMES = [
@@ -51,8 +51,10 @@ export const optionsFor = (log: FamilyLog): Record<string, unknown> => ({
 })
 
 /** Rebuilds all three projections from scratch with their batch functions. */
-export const rebuildAll = (events: ReadonlyArray<LogEntry>, options: Record<string, unknown>): Array<unknown> =>
-  projections.map((p) => p.batch(events, options))
+export const rebuildAll = (
+  events: ReadonlyArray<LogEntry>,
+  options: Record<string, unknown>
+): Array<unknown> => projections.map((p) => p.batch(events, options))
 
 /**
  * The floor: one pass over the same objects that sums the numbers the projections sum, and

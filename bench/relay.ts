@@ -17,11 +17,11 @@ import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { encodeEvent } from "@relactation/core"
 import { mintToken } from "@relactation/server"
-import type { Context, Figure } from "./context.ts"
-import { generateLog } from "./generate.ts"
-import { quantile, rssOf } from "./measure.ts"
-import { q, type Row } from "./table.ts"
-import { storedUpdate } from "./ydoc.ts"
+import type { Context, Figure } from "./context.js"
+import { generateLog } from "./generate.js"
+import { quantile, rssOf } from "./measure.js"
+import { q } from "./table.js"
+import { storedUpdate } from "./ydoc.js"
 
 const here = fileURLToPath(new URL(".", import.meta.url))
 const REF_DIR = resolve(here, "../node_modules/.cache/relactation-bench-ref")
@@ -55,10 +55,14 @@ export const ensureReference = (say: (m: string) => void): string | undefined =>
   if (existsSync(REF_SERVER)) return undefined
   say(`installing @y/websocket-server@0.1.1 into ${REF_DIR}`)
   try {
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefix", REF_DIR, "@y/websocket-server@0.1.1", "yjs@13.6.33"], {
-      stdio: "ignore",
-      timeout: 180_000
-    })
+    execFileSync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefix", REF_DIR, "@y/websocket-server@0.1.1", "yjs@13.6.33"],
+      {
+        stdio: "ignore",
+        timeout: 180_000
+      }
+    )
   } catch (error) {
     return `could not install @y/websocket-server@0.1.1 (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`
   }
@@ -78,7 +82,10 @@ const freePort = (): Promise<number> =>
 
 const once = <T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> =>
   new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`timed out waiting for "${type}" from ${child.pid}`)), timeoutMs)
+    const timer = setTimeout(
+      () => fail(new Error(`timed out waiting for "${type}" from ${child.pid}`)),
+      timeoutMs
+    )
     const onMessage = (m: { type: string } & T) => {
       if (m.type !== type) return
       clearTimeout(timer)
@@ -135,25 +142,44 @@ const runLoad = async (
     return { logId, token: withTokens ? mintToken(SECRET, logId) : undefined }
   })
   const workers = Array.from({ length: load.workers }, () =>
-    fork(join(here, "relayClient.ts"), [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] })
+    fork(join(here, "relayClient.ts"), [], {
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"]
+    })
   )
   try {
     await Promise.all(workers.map((w) => once(w, "ready", 60_000)))
     const connected = workers.map((w) => once<{ errors: number }>(w, "connected", 300_000))
     workers.forEach((w, k) => {
-      w.send({ type: "connect", url: started.url, logs: logs.filter((_, i) => i % load.workers === k), history, template })
+      w.send({
+        type: "connect",
+        url: started.url,
+        logs: logs.filter((_, i) => i % load.workers === k),
+        history,
+        template
+      })
     })
     await Promise.all(connected)
     await sleep(1000)
     const rss1 = await rssOf(pid)
     const results = workers.map((w) =>
-      once<{ delivered: number; sent: number; windowMs: number; latencies: Array<number>; errors: number; lost: number }>(
-        w,
-        "result",
-        load.warmupMs + load.durationMs + 120_000
-      )
+      once<{
+        delivered: number
+        sent: number
+        windowMs: number
+        latencies: Array<number>
+        errors: number
+        lost: number
+      }>(w, "result", load.warmupMs + load.durationMs + 120_000)
     )
-    for (const w of workers) w.send({ type: "run", warmupMs: load.warmupMs, durationMs: load.durationMs, ratePerClient: load.ratePerClient, graceMs: load.graceMs })
+    for (const w of workers)
+      w.send({
+        type: "run",
+        warmupMs: load.warmupMs,
+        durationMs: load.durationMs,
+        ratePerClient: load.ratePerClient,
+        graceMs: load.graceMs
+      })
     const all = await Promise.all(results)
     const rss2 = await rssOf(pid)
     const latencies = all.flatMap((r) => r.latencies).sort((a, b) => a - b)
@@ -198,7 +224,9 @@ export const relayFigure: Figure = async (ctx: Context) => {
   const results: Array<LoadResult> = []
 
   const dataDir = mkdtempSync(join(tmpdir(), "relactation-bench-relay-"))
-  ctx.say(`fig 7: our relay, ${load.logs} logs × 2 phones × ${load.durationMs / 1000} s at ${load.ratePerClient}/s each`)
+  ctx.say(
+    `fig 7: our relay, ${load.logs} logs × 2 phones × ${load.durationMs / 1000} s at ${load.ratePerClient}/s each`
+  )
   const ours = await startOurs(dataDir)
   try {
     results.push(await runLoad("ours", ours, load, true, history, template))
@@ -236,7 +264,9 @@ export const relayFigure: Figure = async (ctx: Context) => {
       ours: q(o.throughput, "updates/s"),
       baselineName: refName,
       ...(ref === undefined ? {} : { baseline: q(ref.throughput, "updates/s") }),
-      ...(ref === undefined ? {} : { ratio: o.throughput / ref.throughput, met: o.throughput >= 0.99 * ref.throughput }),
+      ...(ref === undefined
+        ? {}
+        : { ratio: o.throughput / ref.throughput, met: o.throughput >= 0.99 * ref.throughput }),
       target: "≥ reference (1% tolerance)",
       note: `ours: ${extra(o)}${ref === undefined ? "" : `; reference: ${extra(ref)}`}`
     },
@@ -267,7 +297,11 @@ export const relayFigure: Figure = async (ctx: Context) => {
       baselineName: refName,
       ...(ref === undefined
         ? {}
-        : { baseline: q(ref.memPerLogKiB, "KiB/log"), ratio: o.memPerLogKiB / ref.memPerLogKiB, met: o.memPerLogKiB <= ref.memPerLogKiB }),
+        : {
+            baseline: q(ref.memPerLogKiB, "KiB/log"),
+            ratio: o.memPerLogKiB / ref.memPerLogKiB,
+            met: o.memPerLogKiB <= ref.memPerLogKiB
+          }),
       target: "≤ reference",
       note: `after the run: ours ${o.memEndPerLogKiB.toFixed(0)} KiB/log${ref === undefined ? "" : `, reference ${ref.memEndPerLogKiB.toFixed(0)} KiB/log`}`
     }

@@ -6,7 +6,7 @@
  * Driven by the parent over IPC: "connect" (open all clients, sync the shared history), "run"
  * (append at a steady rate for a while, then report), "close".
  */
-import "./register.ts"
+import "./register.js"
 
 const Y = await import("yjs")
 const encoding = await import("lib0/encoding")
@@ -123,7 +123,8 @@ const append = (phone: Phone, phoneIndex: number) => {
 process.on("message", async (message: ConnectMessage | RunMessage | { type: "close" }) => {
   if (message.type === "connect") {
     template = message.template
-    const history = message.history instanceof Uint8Array ? message.history : Uint8Array.from(message.history.data)
+    const history =
+      message.history instanceof Uint8Array ? message.history : Uint8Array.from(message.history.data)
     let pending = message.logs.length * 2
     let resolveAll: () => void = () => {}
     const all = new Promise<void>((r) => {
@@ -149,13 +150,10 @@ process.on("message", async (message: ConnectMessage | RunMessage | { type: "clo
       phones.forEach((pair) => {
         pair.forEach((phone, k) => {
           // A random phase per phone, so appends are spread evenly over each interval.
-          const first = setTimeout(
-            () => {
-              append(phone, k)
-              timers.push(setInterval(() => append(phone, k), intervalMs))
-            },
-            Math.random() * intervalMs
-          )
+          const first = setTimeout(() => {
+            append(phone, k)
+            timers.push(setInterval(() => append(phone, k), intervalMs))
+          }, Math.random() * intervalMs)
           timers.push(first)
         })
       })

@@ -4,12 +4,13 @@
  * that the per-IP connection rate limit is raised because every bench client comes from 127.0.0.1.
  * Reports its port over IPC, closes on "close".
  */
-import "./register.ts"
+import "./register.js"
 
 const { createRelay } = await import("@relactation/server")
 const dataDir = process.env.BENCH_DATA_DIR
 const secret = process.env.BENCH_SECRET
-if (dataDir === undefined || secret === undefined) throw new Error("BENCH_DATA_DIR and BENCH_SECRET are required")
+if (dataDir === undefined || secret === undefined)
+  throw new Error("BENCH_DATA_DIR and BENCH_SECRET are required")
 const relay = await createRelay({
   port: 0,
   dataDir,

@@ -9,7 +9,7 @@
  */
 // The resolution hook must be registered before anything imports a workspace package, so every
 // other module is imported dynamically below.
-import "./register.ts"
+import "./register.js"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { cpus, totalmem } from "node:os"
 import { dirname, resolve } from "node:path"
@@ -24,22 +24,23 @@ const { values } = parseArgs({
   }
 })
 
-const { makeContext } = await import("./context.ts")
-const { render } = await import("./table.ts")
-type Row = import("./table.ts").Row
-type Figure = import("./context.ts").Figure
+const { makeContext } = await import("./context.js")
+const { render } = await import("./table.js")
+type Row = import("./table.js").Row
+type Figure = import("./context.js").Figure
 
 const figures: ReadonlyArray<readonly [number, string, () => Promise<Figure>]> = [
-  [1, "projection rebuild", async () => (await import("./projections.ts")).projectionsFigure],
-  [2, "incremental update", async () => (await import("./incremental.ts")).incrementalFigure],
-  [3, "decode", async () => (await import("./decode.ts")).decodeFigure],
-  [4, "storage", async () => (await import("./storage.ts")).storageFigure],
-  [5, "cold open", async () => (await import("./coldOpen.ts")).coldOpenFigure],
-  [6, "catch-up sync", async () => (await import("./catchUp.ts")).catchUpFigure],
-  [7, "relay throughput and latency", async () => (await import("./relay.ts")).relayFigure]
+  [1, "projection rebuild", async () => (await import("./projections.js")).projectionsFigure],
+  [2, "incremental update", async () => (await import("./incremental.js")).incrementalFigure],
+  [3, "decode", async () => (await import("./decode.js")).decodeFigure],
+  [4, "storage", async () => (await import("./storage.js")).storageFigure],
+  [5, "cold open", async () => (await import("./coldOpen.js")).coldOpenFigure],
+  [6, "catch-up sync", async () => (await import("./catchUp.js")).catchUpFigure],
+  [7, "relay throughput and latency", async () => (await import("./relay.js")).relayFigure]
 ]
 
-const only = values.only === undefined ? undefined : new Set(values.only.split(",").map((s) => Number(s.trim())))
+const only =
+  values.only === undefined ? undefined : new Set(values.only.split(",").map((s) => Number(s.trim())))
 const seed = Number(values.seed)
 if (!Number.isInteger(seed)) throw new Error("--seed must be a whole number")
 const ctx = makeContext({ smoke: values.smoke === true, seed })
@@ -61,7 +62,9 @@ for (const [n, name, load] of figures) {
 
 const table = render(rows)
 process.stdout.write(`${table}\n`)
-const notes = rows.filter((r) => r.note !== undefined).map((r) => `- ${r.figure}, ${r.size}, ${r.metric}: ${r.note}`)
+const notes = rows
+  .filter((r) => r.note !== undefined)
+  .map((r) => `- ${r.figure}, ${r.size}, ${r.metric}: ${r.note}`)
 if (notes.length > 0) process.stdout.write(`\nNotes:\n${notes.join("\n")}\n`)
 const missed = rows.filter((r) => r.met === false)
 process.stdout.write(

@@ -4,9 +4,9 @@
  * array, UTF-8). Target: at most 1.3×.
  */
 import * as Y from "yjs"
-import type { Context, Figure } from "./context.ts"
-import { q, type Row, sizeLabel } from "./table.ts"
-import { buildDocs } from "./ydoc.ts"
+import type { Context, Figure } from "./context.js"
+import { q, type Row, sizeLabel } from "./table.js"
+import { buildDocs } from "./ydoc.js"
 
 export const storageFigure: Figure = async (ctx: Context) => {
   const rows: Array<Row> = []

@@ -44,7 +44,8 @@ const digits = (n: number): string => {
 export const formatQuantity = (x: Quantity | undefined): string =>
   x === undefined || Number.isNaN(x.value) ? "–" : `${digits(x.value)}${x.unit === "" ? "" : ` ${x.unit}`}`
 
-const formatRatio = (r: number | undefined): string => (r === undefined || !Number.isFinite(r) ? "–" : `${digits(r)}×`)
+const formatRatio = (r: number | undefined): string =>
+  r === undefined || !Number.isFinite(r) ? "–" : `${digits(r)}×`
 
 /** The rows as one Markdown table. */
 export const render = (rows: ReadonlyArray<Row>): string => {
@@ -60,7 +61,8 @@ export const render = (rows: ReadonlyArray<Row>): string => {
     r.met === undefined ? "–" : r.met ? "yes" : "**no**"
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)))
-  const line = (cells: ReadonlyArray<string>) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`
+  const line = (cells: ReadonlyArray<string>) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n")
 }
 

@@ -35,7 +35,10 @@ export const appendTo = (doc: Y.Doc, event: Event): void => {
 }
 
 /** The stored form of a log: the whole document as one Yjs update (v1 encoding). */
-export const storedUpdate = (events: ReadonlyArray<Event>, caregivers: readonly [string, string]): Uint8Array => {
+export const storedUpdate = (
+  events: ReadonlyArray<Event>,
+  caregivers: readonly [string, string]
+): Uint8Array => {
   const { a, b } = buildDocs(events, caregivers)
   const update = Y.encodeStateAsUpdate(a)
   a.destroy()
