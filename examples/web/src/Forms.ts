@@ -15,7 +15,8 @@ import {
 } from "@relactation/core"
 import type { EventLog } from "@relactation/sync"
 import { useState } from "preact/hooks"
-import { clock, fromInputValue, toInputValue } from "./Time.js"
+import { addAndNotify } from "./PendingSns.js"
+import { clock, fromInputValue, stopwatch, toInputValue } from "./Time.js"
 import { html } from "./html.js"
 import type { Entry } from "./Family.js"
 import type { Link, Settings } from "./Link.js"
@@ -79,6 +80,12 @@ export const describe = (error: unknown, settings: Settings): string => {
 }
 
 class FormProblem extends Error {}
+
+/** `running|<caregiver>|<startedAt>`: the SNS feed belongs to a latch whose timer still runs. */
+const parseRunning = (choice: string): { by: string; startedAt: string } | undefined => {
+  const [tag, by, startedAt] = choice.split("|")
+  return tag === "running" && by && startedAt ? { by, startedAt } : undefined
+}
 
 const num = (value: string, label: string, required: boolean): number | undefined => {
   const v = value.trim().replace(",", ".")
@@ -180,7 +187,9 @@ const toDraft = (kind: EntryKind, f: Fields, settings: Settings, link: Link): Dr
         milk: f.milk as Milk,
         via: f.via as Via,
         ...amount("ml", f.amount ?? "", "Amount", true),
-        ...(f.via === "sns" && f.latch ? { latch: f.latch } : {})
+        ...(f.via === "sns" && f.latch && f.latch !== "none" && !f.latch.startsWith("running|")
+          ? { latch: f.latch }
+          : {})
       }
     case "weigh-in": {
       const place = f.place === "clinic" ? "clinic" : "home"
@@ -241,11 +250,30 @@ export function EntryForm(props: {
     e.preventDefault()
     setError(undefined)
     try {
-      let draft = toDraft(kind, fields, settings, link)
+      let draft = toDraft(
+        kind,
+        kind === "supplement" ? { ...fields, latch: latchChoice } : fields,
+        settings,
+        link
+      )
       if (atTouched || from) {
         const at = fromInputValue(atValue, tz)
         if (at === undefined) throw new FormProblem("Time: enter a date and time")
         draft = { ...draft, at }
+      }
+      const running = kind === "supplement" && fields.via === "sns" ? parseRunning(latchChoice) : undefined
+      if (running && draft.type === "supplement") {
+        // Waits for the running latch's event; recorded now, with the time it was given.
+        const { latch: _none, ...unlinked } = { ...draft, at: draft.at ?? Date.now() }
+        makeSync(unlinked)
+        addAndNotify(log.logId, {
+          key: `${Date.now()}-${Math.random()}`,
+          draft: unlinked,
+          latchBy: running.by,
+          latchStartedAt: running.startedAt
+        })
+        props.onDone("SNS feed saved: it is linked to the latch when the timer stops")
+        return
       }
       makeSync(draft) // throws InvalidEvent naming the field; nothing is written yet
       setBusy(true)
@@ -261,10 +289,32 @@ export function EntryForm(props: {
     }
   }
 
+  const runningLatches = [
+    ...(log.session?.kind === "latch"
+      ? [{ by: link.caregiver, name: "you", startedAt: log.session.startedAt }]
+      : []),
+    ...log.peers
+      .filter((p) => !p.self && p.session?.kind === "latch")
+      .map((p) => ({ by: p.caregiver, name: p.name ?? "other parent", startedAt: p.session!.startedAt }))
+  ]
   const lastLatches = log.events
     .filter((ev): ev is Extract<Event, { type: "latch" }> => ev.type === "latch")
     .slice(-3)
     .reverse()
+  const latchOptions: Array<readonly [string, string]> = [
+    ...runningLatches.map(
+      (r) =>
+        [
+          `running|${r.by}|${r.startedAt}`,
+          `Running now (${r.name}, ${stopwatch((Date.now() - Date.parse(r.startedAt)) / 1000)})`
+        ] as const
+    ),
+    ...lastLatches.map(
+      (l) => [l.id, `${clock(l.at, tz)} ${l.side}, ${Math.round(l.durationSec / 60)} min`] as const
+    ),
+    ["none", "Not linked"]
+  ]
+  const latchChoice = fields.latch || latchOptions[0]?.[0] || "none"
   const title = `${from ? "Correct" : "Log"} ${kindLabel[kind].toLowerCase()}`
   const field = (key: string, label: string, input: unknown) =>
     html`<div class="field"><label for=${id(key)}>${label}</label>${input}</div>`
@@ -334,13 +384,7 @@ export function EntryForm(props: {
             ? field(
                 "latch",
                 "During latch",
-                select("latch", [
-                  ["", "Not linked"],
-                  ...lastLatches.map(
-                    (l) =>
-                      [l.id, `${clock(l.at, tz)} ${l.side}, ${Math.round(l.durationSec / 60)} min`] as const
-                  )
-                ])
+                html`<select id=${id("latch")} name="latch" onChange=${set("latch")}>${options(latchOptions, latchChoice)}</select>`
               )
             : null
         ]

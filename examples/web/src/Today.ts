@@ -1,11 +1,12 @@
 // The Today screen: the nursing timer (mine and the other phone's, live), quick entry, totals
 // against the plan, and today's entries with who logged each, undo and correct.
-import { formatVolume, formatWeight } from "@relactation/core"
+import { formatVolume, formatWeight, mlFromFlOz } from "@relactation/core"
 import type { EventLog, RunningSession } from "@relactation/sync"
-import { useState } from "preact/hooks"
+import { useEffect, useState } from "preact/hooks"
 import { caregiverNames, currentEntries, type Entry, useNow } from "./Family.js"
 import { EntryForm, type EntryKind, kindLabel } from "./Forms.js"
 import { html } from "./html.js"
+import { loadPending, onPendingChange, savePendingUnlinked } from "./PendingSns.js"
 import type { Link, Settings } from "./Link.js"
 import { clock, localDay, minutes, stopwatch } from "./Time.js"
 
@@ -154,6 +155,29 @@ function Entries(props: {
   </section>`
 }
 
+function Waiting(props: { log: EventLog; settings: Settings }) {
+  const { log, settings } = props
+  const [, setTick] = useState(0)
+  useEffect(() => onPendingChange(() => setTick((t) => t + 1)), [])
+  const pending = loadPending(log.logId)
+  if (pending.length === 0) return null
+  return html`<section aria-labelledby="waiting-h">
+    <h2 id="waiting-h">Waiting for the latch to stop</h2>
+    <ul class="entries" aria-label="Waiting for the latch to stop">
+      ${pending.map(
+        (p) => html`<li key=${p.key} class="entry supplement">
+          <time>${p.draft.at === undefined ? "" : clock(new Date(p.draft.at).getTime(), settings.timeZone)}</time>
+          <div class="what"><strong>SNS</strong> ${formatVolume(p.draft.ml ?? mlFromFlOz(p.draft.flOz ?? 0), settings.volume)} ${p.draft.milk}
+            <small class="who">linked to the running latch when its timer stops</small></div>
+          <div class="entry-actions">
+            <button class="small secondary" onClick=${() => savePendingUnlinked(log, p.key)}>Save without link</button>
+          </div>
+        </li>`
+      )}
+    </ul>
+  </section>`
+}
+
 export function Today(props: { log: EventLog; link: Link; settings: Settings }) {
   const { log, link, settings } = props
   const [form, setForm] = useState<{ kind: EntryKind; from?: Entry } | undefined>()
@@ -185,6 +209,7 @@ export function Today(props: { log: EventLog; link: Link; settings: Settings }) 
           />`
         : null
     }
+    <${Waiting} log=${log} settings=${settings} />
     <${Totals} log=${log} settings=${settings} day=${day} />
     <${Entries}
       log=${log}

@@ -6,6 +6,7 @@ import { App } from "./App.js"
 import { caregiverNames, openFamily, projectionOptions, childProfile } from "./Family.js"
 import { html } from "./html.js"
 import { loadLink, loadSettings, parseFragment, saveLink } from "./Link.js"
+import { resolvePending } from "./PendingSns.js"
 import { resumeSession } from "./Today.js"
 import "./style.css"
 
@@ -46,6 +47,8 @@ const start = async () => {
   const child = childProfile(log.events, link.child)
   if (child) log.setProjectionOptions(projectionOptions(settings, link, child))
   resumeSession(log)
+  log.subscribe(() => void resolvePending(log))
+  void resolvePending(log)
   if (link.name && !caregiverNames(log.events).has(link.caregiver)) {
     await log
       .append({ type: "caregiver", name: link.name, by: link.caregiver, child: link.child })

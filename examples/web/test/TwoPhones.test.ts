@@ -48,15 +48,29 @@ describe("two phones on one log", () => {
     await b.page.getByRole("status").filter({ hasText: "Alex: Latch left running" }).waitFor()
     await screenshot(T, "02-latch-running", a, b)
 
-    // A stops it; B sees the entry, logged by Alex, and both show the same totals.
+    // B gives 20 ml through the SNS during A's running latch: it waits for the latch's entry.
+    await b.page.getByRole("button", { name: "+ Supplement" }).click()
+    await b.page.getByLabel("Amount (ml)").fill("20")
+    await b.page.getByLabel("Milk").selectOption("expressed")
+    await b.page.getByLabel("Given by").selectOption("sns")
+    await expect.poll(() => b.page.getByLabel("During latch").inputValue()).toMatch(/^running\|caregiver-a\|/)
+    await b.page.getByRole("button", { name: "Save" }).click()
+    await b.page.getByRole("list", { name: "Waiting for the latch to stop" }).waitFor()
+    await screenshot(T, "03-sns-waiting", a, b)
+
+    // A stops it; B sees the entry, logged by Alex, its SNS feed linked, and the same totals.
     await a.page.getByRole("button", { name: "Stop latch" }).click()
     const entriesB = b.page.getByRole("list", { name: "Today’s entries" }).getByRole("listitem")
-    await expect.poll(() => entriesB.count()).toBe(1)
-    await expect.poll(async () => (await entriesB.first().textContent())?.includes("by Alex")).toBe(true)
+    await expect.poll(() => entriesB.count()).toBe(2)
+    await expect.poll(() => entriesB.filter({ hasText: "Latch left" }).textContent()).toMatch(/by Alex/)
+    await expect
+      .poll(() => entriesB.filter({ hasText: "Supplement" }).textContent())
+      .toMatch(/SNS during a latch/)
+    await b.page.getByRole("list", { name: "Waiting for the latch to stop" }).waitFor({ state: "detached" })
     await expect.poll(() => b.page.locator('[data-total="latches"] dd').textContent()).toMatch(/^1\b/)
     await expect.poll(async () => (await readToday(b.page)).totals).toBe((await readToday(a.page)).totals)
     await b.page.getByRole("status").filter({ hasText: "running" }).waitFor({ state: "detached" })
-    await screenshot(T, "03-latch-logged", a, b)
+    await screenshot(T, "04-latch-logged", a, b)
 
     // B goes offline and logs a supplement while A logs a pump.
     await b.context.setOffline(true)
@@ -71,24 +85,24 @@ describe("two phones on one log", () => {
     await a.page.getByLabel("Amount pumped (ml)").fill("45")
     await a.page.getByRole("button", { name: "Save" }).click()
     await a.page.getByRole("status").filter({ hasText: "Pump saved" }).waitFor()
-    await screenshot(T, "04-b-offline", a, b)
+    await screenshot(T, "05-b-offline", a, b)
 
     // B comes back: both phones show the same three entries and the same totals.
     await b.context.setOffline(false)
     await expect.poll(() => statusOf(b.page)).toBe("synced")
     for (const phone of [a, b]) {
       const list = phone.page.getByRole("list", { name: "Today’s entries" }).getByRole("listitem")
-      await expect.poll(() => list.count(), { timeout: 20_000 }).toBe(3)
+      await expect.poll(() => list.count(), { timeout: 20_000 }).toBe(4)
     }
     await expect.poll(() => a.page.locator('[data-total="pumped"] dd').textContent()).toMatch(/^45 ml/)
-    await expect.poll(() => a.page.locator('[data-total="supplement"] dd').textContent()).toMatch(/^30 ml/)
+    await expect.poll(() => a.page.locator('[data-total="supplement"] dd').textContent()).toMatch(/^50 ml/)
     const todayA = await readToday(a.page)
     await expect.poll(() => readToday(b.page)).toEqual(todayA)
-    await screenshot(T, "05-converged", a, b)
+    await screenshot(T, "06-converged", a, b)
 
     // Each phone shows the other parent online again (presence renews within about 15 s).
     await expect.poll(() => b.page.getByText("Alex online").count(), { timeout: 30_000 }).toBe(1)
     await expect.poll(() => a.page.getByText("Sam online").count(), { timeout: 30_000 }).toBe(1)
-    await screenshot(T, "06-both-online", a, b)
+    await screenshot(T, "07-both-online", a, b)
   })
 })
