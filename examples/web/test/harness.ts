@@ -142,7 +142,12 @@ export const screenshot = async (
   const dir = join(appDir, ".artifacts", "screenshots", test)
   mkdirSync(dir, { recursive: true })
   for (const phone of phones)
-    await phone.page.screenshot({ path: join(dir, `${step}-${phone.name}.png`), fullPage: true })
+    await phone.page.screenshot({
+      path: join(dir, `${step}-${phone.name}.png`),
+      fullPage: true,
+      // The sticky bottom bar would sit mid-page in a full-page capture; show it at the end instead.
+      style: ".tabs { position: static !important; }"
+    })
 }
 
 /** What a phone shows as today's totals and entries, for comparing two phones. */
