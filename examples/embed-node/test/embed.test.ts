@@ -31,6 +31,12 @@ describe("examples/embed-node", () => {
     expect(stdout).toContain("weight 2027-03-13: 3580 g / 7 lb 14.3 oz")
   })
 
+  it("effect.ts opens the log as a scoped layer and streams the change it appended", async () => {
+    const { stdout } = await tsx("src/effect.ts")
+    expect(stdout).toContain("local 1")
+    expect(stdout).toContain("days with totals: 1")
+  })
+
   it("sync.ts converges two phones through a relay, and keeps their logs across runs", async () => {
     const first = await tsx("src/sync.ts", "--data", data)
     expect(first.stdout).toContain("start: Sam sees 0 events, Alex sees 0")
