@@ -160,9 +160,9 @@ describe("invalid fields are rejected with a message that names them", () => {
           const entry = decodeEntry(raw)
           // The only replacement that stays valid: `clothed: true`.
           if (field === "clothed" && bad === true) {
-          expect(isEvent(entry)).toBe(true)
-          return
-        }
+            expect(isEvent(entry)).toBe(true)
+            return
+          }
           if (isEvent(entry) || entry._tag !== "InvalidEntry")
             throw new Error(`${field} = ${String(bad)} accepted`)
           expect(entry.reason).toContain(`.${field}`)
