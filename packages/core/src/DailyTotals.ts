@@ -8,9 +8,18 @@
  */
 import type { LogEntry } from "./Codec.js"
 import type { Milk, Side, Via } from "./Event.js"
-import { admit, type EventSet, type Fact, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
-import { checkDayOptions, type DayOptions } from "./internal/InvalidOptions.js"
-import { dateOfDay, localDayNumber, localHourOfDay } from "./internal/LocalTime.js"
+import {
+  type DayAcc,
+  type Days,
+  contribute,
+  isDayFact,
+  lowerBound,
+  makeDays,
+  readDays
+} from "./internal/Days.js"
+import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
+import { checkDayOptions } from "./internal/InvalidOptions.js"
+import { dateOfDay } from "./internal/LocalTime.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
 
 export {
@@ -102,31 +111,6 @@ export interface DailyTotals {
   readonly skipped: Skipped
 }
 
-// Millilitres are summed as whole hundredths so that adding and later subtracting an event gives
-// back exactly the same number: floating-point sums would depend on the order of arrival.
-const centi = (ml: number): number => Math.round(ml * 100)
-
-interface DayAcc {
-  readonly day: number
-  events: number
-  latches: number
-  latchSec: number
-  nightLatches: number
-  readonly bySide: Record<Side, number>
-  pumps: number
-  pumpSec: number
-  pumpedCenti: number
-  supplements: number
-  supplementCenti: number
-  readonly byMilk: Record<Milk, number>
-  readonly byVia: Record<Via, number>
-  duringLatch: number
-  weighIns: number
-  medications: number
-  /** The day's result, kept until the day changes, so unchanged days keep their identity. */
-  cached: DayTotals | undefined
-}
-
 /**
  * The accumulator of {@link DailyTotalsReducer}. Treat it as opaque and read it through
  * `DailyTotalsReducer.result`.
@@ -136,119 +120,26 @@ interface DayAcc {
  */
 export interface DailyTotalsState {
   /** @internal */
-  readonly options: DayOptions
-  /** @internal */
   readonly set: EventSet
   /** @internal */
-  readonly days: Map<number, DayAcc>
-  /** @internal sorted day numbers, or undefined when a day was added out of order or removed */
-  order: Array<number> | undefined
-  /** @internal */
+  readonly days: Days
+  /** @internal the last result read */
   result: DailyTotals | undefined
-}
-
-const newDay = (day: number): DayAcc => ({
-  day,
-  events: 0,
-  latches: 0,
-  latchSec: 0,
-  nightLatches: 0,
-  bySide: { left: 0, right: 0, both: 0 },
-  pumps: 0,
-  pumpSec: 0,
-  pumpedCenti: 0,
-  supplements: 0,
-  supplementCenti: 0,
-  byMilk: { formula: 0, expressed: 0, donor: 0 },
-  byVia: { bottle: 0, cup: 0, syringe: 0, spoon: 0, finger: 0, sns: 0 },
-  duringLatch: 0,
-  weighIns: 0,
-  medications: 0,
-  cached: undefined
-})
-
-const isNight = (options: DayOptions, hour: number): boolean =>
-  options.nightStart < options.nightEnd
-    ? hour >= options.nightStart && hour < options.nightEnd
-    : hour >= options.nightStart || hour < options.nightEnd
-
-const contribute = (state: DailyTotalsState, fact: Fact, sign: 1 | -1): void => {
-  switch (fact.type) {
-    case "child":
-    case "caregiver":
-      // Profiles are facts about people, not about a day.
-      return
-    case "latch":
-    case "pump":
-    case "supplement":
-    case "weigh-in":
-    case "medication":
-      break
-    default:
-      fact satisfies never
-      return
-  }
-  const { options, days } = state
-  const ms = Date.parse(fact.at)
-  const dayNumber = localDayNumber(options.timeZone, ms, options.dayStartHour)
-  let day = days.get(dayNumber)
-  if (day === undefined) {
-    day = newDay(dayNumber)
-    days.set(dayNumber, day)
-    const order = state.order
-    // Logs mostly grow forward in time: appending keeps the order without a sort.
-    if (order !== undefined) {
-      const last = order[order.length - 1]
-      if (last === undefined || last < dayNumber) order.push(dayNumber)
-      else state.order = undefined
-    }
-  }
-  day.cached = undefined
-  day.events += sign
-  switch (fact.type) {
-    case "latch":
-      day.latches += sign
-      day.latchSec += sign * fact.durationSec
-      day.bySide[fact.side] += sign
-      if (isNight(options, localHourOfDay(options.timeZone, ms))) day.nightLatches += sign
-      break
-    case "pump":
-      day.pumps += sign
-      day.pumpSec += sign * fact.durationSec
-      day.pumpedCenti += sign * centi(fact.totalMl)
-      break
-    case "supplement": {
-      const c = sign * centi(fact.ml)
-      day.supplements += sign
-      day.supplementCenti += c
-      day.byMilk[fact.milk] += c
-      day.byVia[fact.via] += c
-      if (fact.latch !== undefined) day.duringLatch += sign
-      break
-    }
-    case "weigh-in":
-      day.weighIns += sign
-      break
-    case "medication":
-      day.medications += sign
-      break
-  }
-  if (day.events === 0) {
-    days.delete(dayNumber)
-    state.order = undefined
-  }
+  /** @internal whether an entry changed the result since it was read */
+  stale: boolean
 }
 
 const sink: Sink<DailyTotalsState> = {
-  add: (state, fact) => contribute(state, fact, 1),
-  remove: (state, fact) => contribute(state, fact, -1)
+  relevant: isDayFact,
+  add: (state, fact) => contribute(state.days, fact, 1),
+  remove: (state, fact) => contribute(state.days, fact, -1)
 }
 
 const minutes = (sec: number): number => Math.round(sec / 6) / 10
 const ml = (c: number): number => c / 100
 
 const totalsOf = (acc: DayAcc): DayTotals => {
-  if (acc.cached !== undefined) return acc.cached
+  if (acc.cached !== undefined) return acc.cached as DayTotals
   const { byMilk, byVia } = acc
   const totals: DayTotals = {
     date: dateOfDay(acc.day),
@@ -283,10 +174,26 @@ const totalsOf = (acc: DayAcc): DayTotals => {
   return totals
 }
 
+// The list of days brought up to date. When days only changed or were added at the end, the
+// previous list is copied and only those days are rebuilt; otherwise the list is made again from
+// the days' cached objects. Either way an unchanged day keeps its object.
+const daysOf = (state: DailyTotalsState, previous: ReadonlyArray<DayTotals> | undefined) => {
+  const { order, dirty, reshaped } = readDays(state.days)
+  if (previous === undefined || reshaped) return order.map(totalsOf)
+  if (dirty.length === 0) return previous
+  const list = previous.slice()
+  for (let i = previous.length; i < order.length; i++) list.push(totalsOf(order[i]!))
+  for (const acc of dirty) {
+    const i = lowerBound(order, acc.day)
+    if (i < previous.length) list[i] = totalsOf(acc)
+  }
+  return list
+}
+
 /**
  * The incremental form of {@link dailyTotals}: `apply` updates only the day an event falls on;
- * `result` rebuilds the list of days only after a change, reusing the objects of unchanged days.
- * `initial` throws {@link InvalidOptions} for options out of range.
+ * `result` rebuilds only the days changed since the last read, reusing the objects of unchanged
+ * days. `initial` throws {@link InvalidOptions} for options out of range.
  *
  * @since 0.1.0
  * @category reducers
@@ -294,29 +201,18 @@ const totalsOf = (acc: DayAcc): DayTotals => {
 export const DailyTotalsReducer: Reducer<DailyTotalsOptions, DailyTotalsState, DailyTotals> = {
   initial: (options) => {
     const checked = checkDayOptions("dailyTotals", options)
-    return {
-      options: checked,
-      set: makeEventSet(checked.child),
-      days: new Map(),
-      order: [],
-      result: undefined
-    }
+    return { set: makeEventSet(checked.child), days: makeDays(checked), result: undefined, stale: true }
   },
   apply: (state, entry) => {
-    if (admit(state.set, entry, sink, state)) state.result = undefined
+    if (admit(state.set, entry, sink, state)) state.stale = true
     return state
   },
   result: (state) => {
-    if (state.result !== undefined) return state.result
-    let order = state.order
-    if (order === undefined) {
-      order = [...state.days.keys()].sort((a, b) => a - b)
-      state.order = order
-    }
-    const days: Array<DayTotals> = []
-    for (const day of order) days.push(totalsOf(state.days.get(day)!))
-    const result: DailyTotals = { days, skipped: skippedOf(state.set) }
+    const previous = state.result
+    if (previous !== undefined && !state.stale) return previous
+    const result: DailyTotals = { days: daysOf(state, previous?.days), skipped: skippedOf(state.set) }
     state.result = result
+    state.stale = false
     return result
   }
 }

@@ -6,14 +6,19 @@
  * @since 0.1.0
  */
 import type { LogEntry } from "./Codec.js"
+import type { DailyTotalsOptions } from "./DailyTotals.js"
 import {
-  type DailyTotals,
-  type DailyTotalsOptions,
-  DailyTotalsReducer,
-  type DailyTotalsState
-} from "./DailyTotals.js"
-import { InvalidOptions } from "./internal/InvalidOptions.js"
-import { dateOfDay, dayOfDate } from "./internal/LocalTime.js"
+  type DayAcc,
+  type Days,
+  contribute,
+  isDayFact,
+  lowerBound,
+  makeDays,
+  readDays
+} from "./internal/Days.js"
+import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
+import { checkDayOptions } from "./internal/InvalidOptions.js"
+import { dateOfDay } from "./internal/LocalTime.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
 
 /**
@@ -100,106 +105,125 @@ export interface RelactationProgress {
 }
 
 /**
- * The accumulator of {@link RelactationProgressReducer}: the daily totals' accumulator plus the
- * last result. Treat it as opaque.
+ * The accumulator of {@link RelactationProgressReducer}: the same per-day sums `dailyTotals` keeps
+ * (without building its day objects) plus the last result. Treat it as opaque.
  *
  * @since 0.1.0
  * @category models
  */
 export interface RelactationProgressState {
   /** @internal */
-  readonly daily: DailyTotalsState
-  /** @internal the daily totals the cached result was computed from */
-  from: DailyTotals | undefined
+  readonly set: EventSet
   /** @internal */
+  readonly days: Days
+  /** @internal the last result read */
   result: RelactationProgress | undefined
+  /** @internal whether an entry changed the result since it was read */
+  stale: boolean
+}
+
+const sink: Sink<RelactationProgressState> = {
+  relevant: isDayFact,
+  add: (state, fact) => contribute(state.days, fact, 1),
+  remove: (state, fact) => contribute(state.days, fact, -1)
 }
 
 // Sums are kept in hundredths, whole numbers, so the averages do not depend on summation order.
-const hundredths = (n: number): number => Math.round(n * 100)
+// Millilitres already are (the day's sums are in hundredths); counts are scaled.
 const perDay = (sum: number, days: number): number => Math.round(sum / days) / 100
+const ml = (c: number): number => c / 100
 
-interface Row {
-  readonly day: number
-  readonly date: string
-  readonly supplement: number
-  readonly latches: number
-  readonly nightLatches: number
-  readonly pumped: number
-}
-
-const compute = (daily: DailyTotals): RelactationProgress => {
-  const rows: Array<Row> = daily.days.map((d) => ({
-    day: dayOfDate(d.date),
-    date: d.date,
-    supplement: hundredths(d.supplementMl),
-    latches: hundredths(d.latches),
-    nightLatches: hundredths(d.nightLatches),
-    pumped: hundredths(d.pumpedMl)
-  }))
-  const days: Array<ProgressDay> = []
-  // A sliding window over the sorted days: [start, i] holds the days within 7 of day i.
-  let start = 0
+// Day `i` of `order` with the averages over the days within 7 of it: [start, i].
+const progressDay = (order: ReadonlyArray<DayAcc>, i: number, start: number): ProgressDay => {
   let supplement = 0
   let latches = 0
   let nightLatches = 0
   let pumped = 0
-  rows.forEach((row, i) => {
-    supplement += row.supplement
-    latches += row.latches
-    nightLatches += row.nightLatches
-    pumped += row.pumped
-    while (rows[start]!.day <= row.day - 7) {
-      const old = rows[start]!
-      supplement -= old.supplement
-      latches -= old.latches
-      nightLatches -= old.nightLatches
-      pumped -= old.pumped
-      start++
+  for (let k = start; k <= i; k++) {
+    const d = order[k]!
+    supplement += d.supplementCenti
+    latches += d.latches * 100
+    nightLatches += d.nightLatches * 100
+    pumped += d.pumpedCenti
+  }
+  const n = i - start + 1
+  const d = order[i]!
+  return {
+    date: dateOfDay(d.day),
+    supplementMl: ml(d.supplementCenti),
+    latches: d.latches,
+    nightLatches: d.nightLatches,
+    pumpedMl: ml(d.pumpedCenti),
+    average7: {
+      supplementMl: perDay(supplement, n),
+      latches: perDay(latches, n),
+      nightLatches: perDay(nightLatches, n),
+      pumpedMl: perDay(pumped, n),
+      days: n
     }
-    const n = i - start + 1
-    const d = daily.days[i]!
-    days.push({
-      date: row.date,
-      supplementMl: d.supplementMl,
-      latches: d.latches,
-      nightLatches: d.nightLatches,
-      pumpedMl: d.pumpedMl,
-      average7: {
-        supplementMl: perDay(supplement, n),
-        latches: perDay(latches, n),
-        nightLatches: perDay(nightLatches, n),
-        pumpedMl: perDay(pumped, n),
-        days: n
-      }
-    })
-  })
-  return { days, trend: trendOf(rows), skipped: daily.skipped }
+  }
 }
 
-const trendOf = (rows: ReadonlyArray<Row>): SupplementTrend | undefined => {
-  const last = rows[rows.length - 1]
+// The first index of the window of day `i`: the days numbered more than 6 before it.
+const windowStart = (order: ReadonlyArray<DayAcc>, i: number): number => {
+  const from = order[i]!.day - 6
+  let start = i
+  while (start > 0 && order[start - 1]!.day >= from) start--
+  return start
+}
+
+const allDays = (order: ReadonlyArray<DayAcc>): Array<ProgressDay> => {
+  const days: Array<ProgressDay> = []
+  // A sliding window over the sorted days: [start, i] holds the days within 7 of day i.
+  let start = 0
+  for (let i = 0; i < order.length; i++) {
+    while (order[start]!.day <= order[i]!.day - 7) start++
+    days.push(progressDay(order, i, start))
+  }
+  return days
+}
+
+// The list of days brought up to date: a changed day changes its own averages and those of the
+// 6 days after it; a day added at the end is new. Anything else rebuilds the list.
+const daysOf = (state: RelactationProgressState, previous: ReadonlyArray<ProgressDay> | undefined) => {
+  const { order, dirty, reshaped } = readDays(state.days)
+  if (previous === undefined || reshaped) return { order, days: allDays(order) }
+  if (dirty.length === 0) return { order, days: previous }
+  const days = previous.slice()
+  for (let i = previous.length; i < order.length; i++) days.push(progressDay(order, i, windowStart(order, i)))
+  for (const acc of dirty) {
+    const until = acc.day + 6
+    for (let i = lowerBound(order, acc.day); i < previous.length && order[i]!.day <= until; i++) {
+      days[i] = progressDay(order, i, windowStart(order, i))
+    }
+  }
+  return { order, days }
+}
+
+const trendOf = (order: ReadonlyArray<DayAcc>): SupplementTrend | undefined => {
+  const last = order[order.length - 1]
   if (last === undefined) return undefined
   let lastSum = 0
   let lastDays = 0
   let prevSum = 0
   let prevDays = 0
-  for (const row of rows) {
+  for (let i = order.length - 1; i >= 0; i--) {
+    const row = order[i]!
     const age = last.day - row.day
     if (age < 7) {
-      lastSum += row.supplement
+      lastSum += row.supplementCenti
       lastDays++
     } else if (age < 14) {
-      prevSum += row.supplement
+      prevSum += row.supplementCenti
       prevDays++
-    }
+    } else break
   }
   if (lastDays === 0 || prevDays === 0) return undefined
   const lastWeekMlPerDay = perDay(lastSum, lastDays)
   const previousWeekMlPerDay = perDay(prevSum, prevDays)
   return {
     from: dateOfDay(last.day - 6),
-    to: last.date,
+    to: dateOfDay(last.day),
     lastWeekMlPerDay,
     previousWeekMlPerDay,
     changeMlPerDay: Math.round((lastWeekMlPerDay - previousWeekMlPerDay) * 100) / 100,
@@ -209,9 +233,9 @@ const trendOf = (rows: ReadonlyArray<Row>): SupplementTrend | undefined => {
 }
 
 /**
- * The incremental form of {@link relactationProgress}: `apply` is the daily totals' `apply` (one day
- * updated); `result` recomputes the averages only after a change. `initial` throws
- * {@link InvalidOptions} for options out of range.
+ * The incremental form of {@link relactationProgress}: `apply` updates one day's sums; `result`
+ * recomputes the averages only of the days within 7 days after a changed day, and the trend.
+ * `initial` throws {@link InvalidOptions} for options out of range.
  *
  * @since 0.1.0
  * @category reducers
@@ -222,32 +246,26 @@ export const RelactationProgressReducer: Reducer<
   RelactationProgress
 > = {
   initial: (options) => {
-    try {
-      return { daily: DailyTotalsReducer.initial(options), from: undefined, result: undefined }
-    } catch (error) {
-      throw renamed(error)
-    }
+    const checked = checkDayOptions("relactationProgress", options)
+    return { set: makeEventSet(checked.child), days: makeDays(checked), result: undefined, stale: true }
   },
   apply: (state, entry) => {
-    DailyTotalsReducer.apply(state.daily, entry)
+    if (admit(state.set, entry, sink, state)) state.stale = true
     return state
   },
   result: (state) => {
-    const daily = DailyTotalsReducer.result(state.daily)
-    if (state.result === undefined || state.from !== daily) {
-      state.result = compute(daily)
-      state.from = daily
+    const previous = state.result
+    if (previous !== undefined && !state.stale) return previous
+    const { order, days } = daysOf(state, previous?.days)
+    const result: RelactationProgress = {
+      days,
+      trend: days === previous?.days ? previous.trend : trendOf(order),
+      skipped: skippedOf(state.set)
     }
-    return state.result
+    state.result = result
+    state.stale = false
+    return result
   }
-}
-
-// The options are checked by dailyTotals; the error should name the function the app called.
-const renamed = (error: unknown): unknown => {
-  if (error instanceof InvalidOptions) {
-    return new InvalidOptions({ projection: "relactationProgress", option: error.option, rule: error.rule })
-  }
-  return error
 }
 
 /**

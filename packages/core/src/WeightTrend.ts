@@ -17,6 +17,7 @@ import {
   type Sink,
   skippedOf
 } from "./internal/EventSet.js"
+import { instantMs } from "./internal/LocalTime.js"
 import { checkBirthDate, checkChild, checkSex } from "./internal/InvalidOptions.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
 import {
@@ -155,12 +156,21 @@ export interface WeightTrendState {
   readonly options: { readonly birthDate: string | undefined; readonly sex: Sex | undefined }
   /** @internal */
   readonly set: EventSet
-  /** @internal */
-  readonly weighIns: Map<string, WeighIn>
+  /** @internal the weigh-ins in time order (by `at`, then `id`), kept sorted as they come */
+  readonly weighIns: Array<Timed>
   /** @internal */
   readonly profiles: Map<string, Child>
-  /** @internal */
+  /** @internal the last result read */
   result: WeightTrend | undefined
+  /** @internal a weigh-in or profile changed since the result was read */
+  changed: boolean
+  /** @internal the skipped counts changed since the result was read */
+  skipped: boolean
+}
+
+interface Timed {
+  readonly t: number
+  readonly w: WeighIn
 }
 
 const DAY = 86_400_000
@@ -172,20 +182,40 @@ const BRACKET_DAYS = 14
 
 const round1 = (n: number): number => Math.round(n * 10) / 10
 
-const sink: Sink<WeightTrendState> = {
-  add: (state, fact) => {
-    if (fact.type === "weigh-in") state.weighIns.set(fact.id, fact)
-    else if (fact.type === "child") state.profiles.set(fact.id, fact)
-  },
-  remove: (state, fact) => {
-    if (fact.type === "weigh-in") state.weighIns.delete(fact.id)
-    else if (fact.type === "child") state.profiles.delete(fact.id)
-  }
-}
-
 const byTime = (a: { at: string; id: string }, b: { at: string; id: string }): number => {
   const c = compareInstants(a.at, b.at)
   return c !== 0 ? c : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+// Where a weigh-in goes (or is) in the sorted list: the first index not before it.
+const indexOf = (list: ReadonlyArray<Timed>, w: WeighIn): number => {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (byTime(list[mid]!.w, w) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+const sink: Sink<WeightTrendState> = {
+  relevant: (fact) => fact.type === "weigh-in" || fact.type === "child",
+  add: (state, fact) => {
+    if (fact.type === "weigh-in") {
+      const list = state.weighIns
+      const last = list[list.length - 1]
+      const timed = { t: instantMs(fact.at), w: fact }
+      if (last === undefined || byTime(last.w, fact) < 0) list.push(timed)
+      else list.splice(indexOf(list, fact), 0, timed)
+    } else if (fact.type === "child") state.profiles.set(fact.id, fact)
+    state.changed = true
+  },
+  remove: (state, fact) => {
+    if (fact.type === "weigh-in") state.weighIns.splice(indexOf(state.weighIns, fact), 1)
+    else if (fact.type === "child") state.profiles.delete(fact.id)
+    state.changed = true
+  }
 }
 
 const slope = (points: ReadonlyArray<{ readonly t: number; readonly p: WeightPoint }>, days: number) => {
@@ -243,9 +273,7 @@ const compute = (state: WeightTrendState): WeightTrend => {
   const birthDate = state.options.birthDate ?? profile?.birthDate
   const sex = state.options.sex ?? profile?.sex
   const birth = birthDate === undefined ? undefined : Date.parse(`${birthDate}T00:00:00Z`)
-  const sorted = [...state.weighIns.values()].sort(byTime)
-  const timed = sorted.map((w) => {
-    const t = Date.parse(w.at)
+  const timed = state.weighIns.map(({ t, w }) => {
     const p: WeightPoint = {
       id: w.id,
       at: w.at,
@@ -331,17 +359,27 @@ export const WeightTrendReducer: Reducer<WeightTrendOptions, WeightTrendState, W
       sex: checkSex("weightTrend", options.sex)
     },
     set: makeEventSet(checkChild("weightTrend", options.child)),
-    weighIns: new Map(),
+    weighIns: [],
     profiles: new Map(),
-    result: undefined
+    result: undefined,
+    changed: true,
+    skipped: false
   }),
   apply: (state, entry) => {
-    if (admit(state.set, entry, sink, state)) state.result = undefined
+    // Only weigh-ins and child profiles reach the sink (which sets `changed`); otherwise an
+    // admitted entry was unknown or invalid and only the skipped counts moved.
+    if (admit(state.set, entry, sink, state) && !state.changed) state.skipped = true
     return state
   },
   result: (state) => {
-    if (state.result === undefined) state.result = compute(state)
-    return state.result
+    let result = state.result
+    if (result === undefined || state.changed) result = compute(state)
+    else if (state.skipped) result = { ...result, skipped: skippedOf(state.set) }
+    else return result
+    state.result = result
+    state.changed = false
+    state.skipped = false
+    return result
   }
 }
 

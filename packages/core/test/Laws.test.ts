@@ -113,6 +113,28 @@ for (const p of projections) {
       )
     })
 
+    it("after every single apply, the result equals the batch result of the entries so far", () => {
+      // Long runs of random steps: days added out of order, emptied by retractions, duplicates and
+      // skipped entries, with the result read after every step (so the incremental paths run).
+      fc.assert(
+        fc.property(
+          logArbitrary(300, 150).chain((log) => shuffledWithDuplicates(log)),
+          p.options,
+          fc.array(fc.boolean(), { minLength: 1, maxLength: 400 }),
+          (shuffled, options, reads) => {
+            const state = p.reducer.initial(options as never)
+            for (let i = 0; i < shuffled.length; i++) {
+              p.reducer.apply(state, shuffled[i]!)
+              // Now and then two entries go in between reads.
+              if (reads[i % reads.length] === false && i + 1 < shuffled.length) continue
+              expect(p.reducer.result(state)).toEqual(p.batch(shuffled.slice(0, i + 1), options as never))
+            }
+          }
+        ),
+        { seed, numRuns: Math.max(5, Math.ceil(numRuns / 4)) }
+      )
+    })
+
     it("a retraction before or after its target gives the same result", () => {
       fc.assert(
         fc.property(logArbitrary(), p.options, (log, options) => {

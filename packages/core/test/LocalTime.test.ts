@@ -1,5 +1,7 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
+  instantMs,
   localDate,
   localDayHours,
   localDayNumber,
@@ -8,6 +10,7 @@ import {
   offsetFromIntl,
   startOfLocalDay
 } from "../src/internal/LocalTime.js"
+import { printSeed } from "./arbitraries.js"
 
 const ms = (iso: string) => Date.parse(iso)
 const H = 3_600_000
@@ -86,6 +89,52 @@ describe("LocalTime", () => {
           expect.fail(`${zone} at ${new Date(t).toISOString()}`)
         }
       }
+    }
+  })
+
+  it("instantMs is Date.parse, for every instant and near-instant", () => {
+    const seed = printSeed()
+    const pad = (n: number, w: number) => String(n).padStart(w, "0")
+    // Fields in and just out of range, so rolled-over and rejected dates are covered too.
+    const shaped = fc
+      .record({
+        y: fc.integer({ min: 0, max: 9999 }),
+        mo: fc.integer({ min: 0, max: 13 }),
+        d: fc.integer({ min: 0, max: 32 }),
+        h: fc.integer({ min: 0, max: 25 }),
+        mi: fc.integer({ min: 0, max: 60 }),
+        s: fc.integer({ min: 0, max: 60 }),
+        frac: fc.oneof(
+          fc.constant(""),
+          fc.integer({ min: 0, max: 999 }).map((f) => `.${pad(f, 3)}`),
+          fc.constantFrom(".5", ".1234", ".", ".12a")
+        )
+      })
+      .map(
+        ({ y, mo, d, h, mi, s, frac }) =>
+          `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${frac}Z`
+      )
+    const mangled = shaped.chain((s) =>
+      fc
+        .tuple(fc.nat({ max: s.length - 1 }), fc.constantFrom("x", "-", " ", "/", "9", ":", "Z", ""))
+        .map(([i, c]) => s.slice(0, i) + c + s.slice(i + 1))
+    )
+    const real = fc
+      .integer({ min: Date.parse("1900-01-01T00:00:00Z"), max: Date.parse("2200-01-01T00:00:00Z") })
+      .map((t) => new Date(t).toISOString())
+    fc.assert(
+      fc.property(fc.oneof(real, shaped, mangled), (s) => {
+        expect(Object.is(instantMs(s), Date.parse(s))).toBe(true)
+      }),
+      { seed, numRuns: 20_000 }
+    )
+    for (const s of [
+      "2028-02-29T12:00:00Z",
+      "2027-02-29T12:00:00Z",
+      "2000-02-29T00:00:00.000Z",
+      "1900-02-29T00:00:00Z"
+    ]) {
+      expect(instantMs(s)).toBe(Date.parse(s))
     }
   })
 })

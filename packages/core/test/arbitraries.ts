@@ -103,11 +103,12 @@ const fact: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
  * A log of valid facts and retractions (of facts, of retractions, of ids never seen), plus unknown
  * and invalid entries. Ids are distinct; the order is the order of creation.
  */
-export const logArbitrary = (maxFacts = 60): fc.Arbitrary<ReadonlyArray<LogEntry>> =>
+export const logArbitrary = (maxFacts = 60, minFacts = 1): fc.Arbitrary<ReadonlyArray<LogEntry>> =>
   fc
     .record({
-      facts: fc.array(fc.tuple(fact, instant, children), { minLength: 1, maxLength: maxFacts }),
+      facts: fc.array(fc.tuple(fact, instant, children), { minLength: minFacts, maxLength: maxFacts }),
       retractions: fc.array(fc.tuple(fc.nat(), fc.constantFrom("fact", "retraction", "ghost")), {
+        minLength: Math.floor(minFacts / 8),
         maxLength: Math.ceil(maxFacts / 4)
       }),
       unknown: fc.nat({ max: 3 }),

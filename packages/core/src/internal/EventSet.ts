@@ -19,14 +19,27 @@ export type Fact = Exclude<Event, { readonly type: "retract" }>
 
 /**
  * How a projection's state takes in one fact and gives it back. `remove` is only ever called with
- * a fact `add` was called with, so the sink can subtract exactly what it added.
+ * a fact `add` was called with, so the sink can subtract exactly what it added. Facts `relevant`
+ * rejects never reach the sink and are not even recorded: they cannot change the result, so
+ * neither can their duplicates or retractions.
  *
  * @internal
  */
 export interface Sink<S> {
+  readonly relevant: (fact: Fact) => boolean
   readonly add: (state: S, fact: Fact) => void
   readonly remove: (state: S, fact: Fact) => void
 }
+
+// What `ids` knows about an id besides "a fact that counts" (then it holds the fact itself).
+/** A retraction: a retraction naming it is ignored. */
+const RETRACTION = 0
+/** Named by a retraction in force but not seen yet: when the fact comes, it does not count. */
+const TARGETED = 1
+/** A fact that was retracted. */
+const DEAD = 2
+/** An unknown or invalid entry, counted once. */
+const SKIPPED = 3
 
 /**
  * The incremental set of entries seen so far.
@@ -36,14 +49,11 @@ export interface Sink<S> {
 export interface EventSet {
   /** Only facts about this child count (retractions apply whatever their `child`). */
   readonly child: string | undefined
-  /** Every id seen, of any entry, so duplicates are recognised. */
-  readonly seen: Set<string>
-  /** Ids named by a retraction that is in force. */
-  readonly retracted: Set<string>
-  /** Ids of retractions: a retraction naming one of them is ignored. */
-  readonly retractions: Set<string>
-  /** The facts that currently count, by id, so a late retraction can subtract them. */
-  readonly live: Map<string, Fact>
+  /**
+   * Per id, the fact when it counts, else what is known about the id (one Map lookup per entry
+   * instead of one per rule).
+   */
+  readonly ids: Map<string, Fact | number>
   unknown: number
   invalid: number
 }
@@ -51,10 +61,7 @@ export interface EventSet {
 /** @internal */
 export const makeEventSet = (child: string | undefined): EventSet => ({
   child,
-  seen: new Set(),
-  retracted: new Set(),
-  retractions: new Set(),
-  live: new Map(),
+  ids: new Map(),
   unknown: 0,
   invalid: 0
 })
@@ -66,34 +73,46 @@ export const makeEventSet = (child: string | undefined): EventSet => ({
  * @internal
  */
 export const admit = <S>(set: EventSet, entry: LogEntry, sink: Sink<S>, state: S): boolean => {
+  const ids = set.ids
   if ("_tag" in entry) {
     // Unknown and invalid entries count once by id; without an id there is nothing to dedupe by.
-    if (entry.id !== undefined) {
-      if (set.seen.has(entry.id)) return false
-      set.seen.add(entry.id)
+    const id = entry.id
+    if (id !== undefined) {
+      const known = ids.get(id)
+      if (known !== undefined && known !== TARGETED) return false
+      ids.set(id, SKIPPED)
     }
     if (entry._tag === "UnknownEntry") set.unknown++
     else set.invalid++
     return true
   }
-  const id = entry.id
-  if (set.seen.has(id)) return false
-  set.seen.add(id)
   if (entry.type === "retract") {
-    set.retractions.add(id)
+    const id = entry.id
+    const known = ids.get(id)
+    if (known !== undefined && known !== TARGETED) return false
+    ids.set(id, RETRACTION)
     const target = entry.target
-    // A retraction of a retraction is ignored: only facts are ever retracted.
-    if (set.retractions.has(target) || set.retracted.has(target)) return false
-    set.retracted.add(target)
-    const fact = set.live.get(target)
-    if (fact === undefined) return false
-    set.live.delete(target)
+    const fact = ids.get(target)
+    if (fact === undefined) {
+      ids.set(target, TARGETED)
+      return false
+    }
+    // A retraction of a retraction is ignored: only facts are ever retracted; a fact that is
+    // already retracted, skipped or not seen yet has nothing to give back.
+    if (typeof fact === "number") return false
+    ids.set(target, DEAD)
     sink.remove(state, fact)
     return true
   }
-  if (set.retracted.has(id)) return false
+  if (!sink.relevant(entry)) return false
   if (set.child !== undefined && entry.child !== set.child) return false
-  set.live.set(id, entry)
+  const id = entry.id
+  const known = ids.get(id)
+  if (known !== undefined) {
+    if (known === TARGETED) ids.set(id, DEAD)
+    return false
+  }
+  ids.set(id, entry)
   sink.add(state, entry)
   return true
 }

@@ -17,7 +17,7 @@ const BUCKET = 15 * MINUTE
 const MAX_CHUNKS = 100_000
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
-const offsetCaches = new Map<string, Map<number, number | Array<number | undefined>>>()
+const offsetCaches = new Map<string, ZoneOffsets>()
 
 const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
   let f = formatters.get(timeZone)
@@ -111,13 +111,65 @@ const CHUNK_BUCKETS = 24
 const CHUNK = CHUNK_BUCKETS * BUCKET
 type Chunk = number | Array<number | undefined>
 
-const chunksFor = (timeZone: string): Map<number, Chunk> => {
+/**
+ * The memoized offsets of one zone. Projections hold on to it (see {@link zoneOffsets}) so the
+ * per-event path skips the lookup by zone name, and the chunk used last is kept aside: a log read
+ * in time order hits it for every event of the same 6 hours without a Map lookup.
+ *
+ * @internal
+ */
+export interface ZoneOffsets {
+  readonly timeZone: string
+  readonly chunks: Map<number, Chunk>
+  lastNo: number
+  lastOffset: number
+}
+
+/**
+ * The offset cache of a zone, shared by every projection in the process.
+ *
+ * @internal
+ */
+export const zoneOffsets = (timeZone: string): ZoneOffsets => {
   let cache = offsetCaches.get(timeZone)
   if (cache === undefined) {
-    cache = new Map()
+    cache = { timeZone, chunks: new Map(), lastNo: Number.NaN, lastOffset: 0 }
     offsetCaches.set(timeZone, cache)
   }
   return cache
+}
+
+/**
+ * {@link offsetAt} on a zone's cache.
+ *
+ * @internal
+ */
+export const offsetIn = (zone: ZoneOffsets, ms: number): number => {
+  const chunkNo = Math.floor(ms / CHUNK)
+  if (chunkNo === zone.lastNo) return zone.lastOffset
+  const cache = zone.chunks
+  let chunk = cache.get(chunkNo)
+  if (chunk === undefined) {
+    if (cache.size >= MAX_CHUNKS) cache.clear()
+    const first = offsetFromIntl(zone.timeZone, chunkNo * CHUNK)
+    const next = offsetFromIntl(zone.timeZone, (chunkNo + 1) * CHUNK)
+    chunk = first === next ? first : [first]
+    cache.set(chunkNo, chunk)
+  }
+  if (typeof chunk === "number") {
+    // Only a chunk without a transition has one offset for all of it.
+    zone.lastNo = chunkNo
+    zone.lastOffset = chunk
+    return chunk
+  }
+  const bucket = Math.floor(ms / BUCKET)
+  const index = bucket - chunkNo * CHUNK_BUCKETS
+  let offset = chunk[index]
+  if (offset === undefined) {
+    offset = offsetFromIntl(zone.timeZone, bucket * BUCKET)
+    chunk[index] = offset
+  }
+  return offset
 }
 
 /**
@@ -127,27 +179,7 @@ const chunksFor = (timeZone: string): Map<number, Chunk> => {
  * @since 0.1.0
  * @category time
  */
-export const offsetAt = (timeZone: string, ms: number): number => {
-  const cache = chunksFor(timeZone)
-  const chunkNo = Math.floor(ms / CHUNK)
-  let chunk = cache.get(chunkNo)
-  if (chunk === undefined) {
-    if (cache.size >= MAX_CHUNKS) cache.clear()
-    const first = offsetFromIntl(timeZone, chunkNo * CHUNK)
-    const next = offsetFromIntl(timeZone, (chunkNo + 1) * CHUNK)
-    chunk = first === next ? first : [first]
-    cache.set(chunkNo, chunk)
-  }
-  if (typeof chunk === "number") return chunk
-  const bucket = Math.floor(ms / BUCKET)
-  const index = bucket - chunkNo * CHUNK_BUCKETS
-  let offset = chunk[index]
-  if (offset === undefined) {
-    offset = offsetFromIntl(timeZone, bucket * BUCKET)
-    chunk[index] = offset
-  }
-  return offset
-}
+export const offsetAt = (timeZone: string, ms: number): number => offsetIn(zoneOffsets(timeZone), ms)
 
 /**
  * The number of the local day an instant falls on, counted from 1970-01-01, for a day that starts
@@ -230,4 +262,54 @@ export const localDayHours = (timeZone: string, date: string, dayStartHour = 0):
   return (
     (startOfLocalDay(timeZone, next, dayStartHour) - startOfLocalDay(timeZone, date, dayStartHour)) / HOUR
   )
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48
+  return d >= 0 && d <= 9 ? d : Number.NaN
+}
+const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
+
+/**
+ * `Date.parse` of an ISO UTC instant, without its cost for the two shapes events use
+ * (`2027-03-28T01:30:00Z` and `2027-03-28T01:30:00.000Z`). Anything else, including dates
+ * `Date.parse` would roll over (February 30) or reject, goes to `Date.parse` itself, so the result
+ * is always the same.
+ *
+ * @internal
+ */
+export const instantMs = (s: string): number => {
+  const n = s.length
+  if (
+    (n !== 20 && (n !== 24 || s.charCodeAt(19) !== 46)) ||
+    s.charCodeAt(n - 1) !== 90 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  ) {
+    return Date.parse(s)
+  }
+  const y = two(s, 0) * 100 + two(s, 2)
+  const m = two(s, 5)
+  const d = two(s, 8)
+  const h = two(s, 11)
+  const mi = two(s, 14)
+  const se = two(s, 17)
+  const frac = n === 24 ? digit(s, 20) * 100 + two(s, 21) : 0
+  // NaN fails every comparison, so a non-digit anywhere falls back too.
+  if (!(m >= 1 && m <= 12 && d >= 1 && h <= 23 && mi <= 59 && se <= 59 && frac >= 0)) return Date.parse(s)
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!)) return Date.parse(s)
+  // Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+  const yy = m <= 2 ? y - 1 : y
+  const era = Math.floor(yy / 400)
+  const yoe = yy - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  const days = era * 146097 + doe - 719468
+  return days * DAY + h * HOUR + mi * MINUTE + se * 1000 + frac
 }

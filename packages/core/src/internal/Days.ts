@@ -1,0 +1,244 @@
+/**
+ * The per-local-day accumulation behind `dailyTotals` and `relactationProgress`: each admitted fact
+ * adds to (or a retraction subtracts from) the accumulator of its local day. The days are kept
+ * sorted and the ones changed since the last read are listed, so a result can be brought up to
+ * date by touching only those days.
+ *
+ * @since 0.1.0
+ */
+import type { Milk, Side, Via } from "../Event.js"
+import type { Fact } from "./EventSet.js"
+import type { DayOptions } from "./InvalidOptions.js"
+import { instantMs, offsetIn, type ZoneOffsets, zoneOffsets } from "./LocalTime.js"
+
+const HOUR = 3_600_000
+const DAY = 86_400_000
+
+// Millilitres are summed as whole hundredths so that adding and later subtracting an event gives
+// back exactly the same number: floating-point sums would depend on the order of arrival.
+const centi = (ml: number): number => Math.round(ml * 100)
+
+/**
+ * The running sums of one local day.
+ *
+ * @internal
+ */
+export interface DayAcc {
+  readonly day: number
+  events: number
+  latches: number
+  latchSec: number
+  nightLatches: number
+  readonly bySide: Record<Side, number>
+  pumps: number
+  pumpSec: number
+  pumpedCenti: number
+  supplements: number
+  supplementCenti: number
+  readonly byMilk: Record<Milk, number>
+  readonly byVia: Record<Via, number>
+  duringLatch: number
+  weighIns: number
+  medications: number
+  /** Listed in `Days.dirty`. */
+  dirty: boolean
+  /** Whatever a projection derives from the day, kept until the day changes. */
+  cached: unknown
+}
+
+/**
+ * The days of a log.
+ *
+ * @internal
+ */
+export interface Days {
+  readonly options: DayOptions
+  readonly zone: ZoneOffsets
+  readonly dayStartMs: number
+  readonly map: Map<number, DayAcc>
+  /** The days sorted by number; undefined when they must be sorted on the next read. */
+  order: Array<DayAcc> | undefined
+  /**
+   * Keep `order` sorted on every change (binary insertion) rather than sorting on read. Set by the
+   * first read: a batch fold, which reads once at the end, sorts once instead.
+   */
+  live: boolean
+  /** Days changed (or added) since {@link takeChanges}. */
+  dirty: Array<DayAcc>
+  /** A day was added before the last one or removed since {@link takeChanges}. */
+  reshaped: boolean
+  /** The day touched last: a log in time order hits it without a Map lookup. */
+  last: DayAcc | undefined
+}
+
+/** @internal */
+export const makeDays = (options: DayOptions): Days => ({
+  options,
+  zone: zoneOffsets(options.timeZone),
+  dayStartMs: options.dayStartHour * HOUR,
+  map: new Map(),
+  order: [],
+  live: false,
+  dirty: [],
+  reshaped: false,
+  last: undefined
+})
+
+const newDay = (day: number): DayAcc => ({
+  day,
+  events: 0,
+  latches: 0,
+  latchSec: 0,
+  nightLatches: 0,
+  bySide: { left: 0, right: 0, both: 0 },
+  pumps: 0,
+  pumpSec: 0,
+  pumpedCenti: 0,
+  supplements: 0,
+  supplementCenti: 0,
+  byMilk: { formula: 0, expressed: 0, donor: 0 },
+  byVia: { bottle: 0, cup: 0, syringe: 0, spoon: 0, finger: 0, sns: 0 },
+  duringLatch: 0,
+  weighIns: 0,
+  medications: 0,
+  dirty: false,
+  cached: undefined
+})
+
+/**
+ * The index of the first day in `order` numbered `day` or later.
+ *
+ * @internal
+ */
+export const lowerBound = (order: ReadonlyArray<DayAcc>, day: number): number => {
+  let lo = 0
+  let hi = order.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (order[mid]!.day < day) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * Whether a fact belongs to a day: profiles are facts about people, not about a day.
+ *
+ * @internal
+ */
+export const isDayFact = (fact: Fact): boolean => fact.type !== "child" && fact.type !== "caregiver"
+
+const dayOf = (days: Days, dayNumber: number): DayAcc => {
+  const last = days.last
+  if (last !== undefined && last.day === dayNumber) return last
+  let acc = days.map.get(dayNumber)
+  if (acc === undefined) {
+    acc = newDay(dayNumber)
+    days.map.set(dayNumber, acc)
+    const order = days.order
+    if (order !== undefined) {
+      const n = order.length
+      // Logs mostly grow forward in time: appending keeps the order without a sort.
+      if (n === 0 || order[n - 1]!.day < dayNumber) order.push(acc)
+      else if (days.live) order.splice(lowerBound(order, dayNumber), 0, acc)
+      else days.order = undefined
+      if (days.order !== order || order[order.length - 1] !== acc) days.reshaped = true
+    }
+  }
+  days.last = acc
+  return acc
+}
+
+/**
+ * Adds (`sign` 1) or subtracts (-1) a fact of the day it starts on. Only called with day facts.
+ *
+ * @internal
+ */
+export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
+  const ms = instantMs(fact.at)
+  const local = ms + offsetIn(days.zone, ms)
+  const acc = dayOf(days, Math.floor((local - days.dayStartMs) / DAY))
+  acc.cached = undefined
+  if (!acc.dirty) {
+    acc.dirty = true
+    days.dirty.push(acc)
+  }
+  acc.events += sign
+  switch (fact.type) {
+    case "latch": {
+      acc.latches += sign
+      acc.latchSec += sign * fact.durationSec
+      acc.bySide[fact.side] += sign
+      // The night window is a wall-clock window, independent of the day's start hour.
+      const hour = (((local % DAY) + DAY) % DAY) / HOUR
+      const { nightStart, nightEnd } = days.options
+      const night =
+        nightStart < nightEnd ? hour >= nightStart && hour < nightEnd : hour >= nightStart || hour < nightEnd
+      if (night) acc.nightLatches += sign
+      break
+    }
+    case "pump":
+      acc.pumps += sign
+      acc.pumpSec += sign * fact.durationSec
+      acc.pumpedCenti += sign * centi(fact.totalMl)
+      break
+    case "supplement": {
+      const c = sign * centi(fact.ml)
+      acc.supplements += sign
+      acc.supplementCenti += c
+      acc.byMilk[fact.milk] += c
+      acc.byVia[fact.via] += c
+      if (fact.latch !== undefined) acc.duringLatch += sign
+      break
+    }
+    case "weigh-in":
+      acc.weighIns += sign
+      break
+    case "medication":
+      acc.medications += sign
+      break
+    case "child":
+    case "caregiver":
+      break
+    default:
+      fact satisfies never
+  }
+  if (acc.events === 0) {
+    days.map.delete(acc.day)
+    days.last = undefined
+    days.reshaped = true
+    const order = days.order
+    if (order !== undefined) {
+      if (days.live) order.splice(lowerBound(order, acc.day), 1)
+      else days.order = undefined
+    }
+  }
+}
+
+/**
+ * The days, sorted, and what changed since the last read: the days changed or added (all still
+ * present unless `reshaped`), and whether a day was inserted before the last one or removed.
+ * From the first read on, the order is kept up to date on every change.
+ *
+ * @internal
+ */
+export const readDays = (
+  days: Days
+): {
+  readonly order: ReadonlyArray<DayAcc>
+  readonly dirty: ReadonlyArray<DayAcc>
+  readonly reshaped: boolean
+} => {
+  days.live = true
+  let order = days.order
+  const reshaped = days.reshaped || order === undefined
+  if (order === undefined) {
+    order = [...days.map.values()].sort((a, b) => a.day - b.day)
+    days.order = order
+  }
+  const dirty = days.dirty
+  for (const acc of dirty) acc.dirty = false
+  days.dirty = []
+  days.reshaped = false
+  return { order, dirty, reshaped }
+}
