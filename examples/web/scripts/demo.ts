@@ -12,6 +12,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { createRelay } from "@relactation/server"
+import { ensureBuilt } from "./build.js"
 import { serveStatic } from "./serve.js"
 
 const here = fileURLToPath(new URL(".", import.meta.url))
@@ -36,12 +37,8 @@ if (values.help) {
   console.log("usage: demo [--host 127.0.0.1|0.0.0.0] [--port 4173] [--relay-port 4174] [--data .demo-data]")
   process.exit(0)
 }
-if (!existsSync(join(dist, "index.html"))) {
-  console.error(
-    "The web app is not built. Run `pnpm build` at the repository root (or `pnpm --filter @relactation/example-web build`)."
-  )
-  process.exit(1)
-}
+// Builds the app first when dist/ is missing or older than the sources.
+await ensureBuilt()
 
 const host = values.host
 const port = Number(values.port)

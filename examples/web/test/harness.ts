@@ -1,14 +1,17 @@
 // Fixtures for the real-browser tests: Debian's chromium driven by playwright-core (no browser is
 // ever downloaded), a real relay on port 0 with a temporary data folder, the built app served by
 // the same static server the demo uses, and one browser context per phone.
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs"
+import { existsSync, mkdirSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { createRelay, type RelayHandle } from "@relactation/server"
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
+import { ensureBuilt } from "../scripts/build.js"
 import { serveStatic, type StaticServer } from "../scripts/serve.js"
+
+export { ensureBuilt }
 
 export const CHROMIUM = "/usr/bin/chromium"
 export const appDir = fileURLToPath(new URL("..", import.meta.url))
@@ -34,30 +37,6 @@ export const launchChromium = async (): Promise<Browser> => {
       "--no-first-run"
     ]
   })
-}
-
-const newest = (dir: string): number => {
-  let max = 0
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name)
-    const s = statSync(p)
-    max = Math.max(max, s.isDirectory() ? newest(p) : s.mtimeMs)
-  }
-  return max
-}
-
-/** Builds the app when dist/ is missing or older than its sources (a fresh clone works). */
-export const ensureBuilt = async (): Promise<void> => {
-  const index = join(dist, "index.html")
-  const sources = Math.max(
-    newest(join(appDir, "src")),
-    statSync(join(appDir, "index.html")).mtimeMs,
-    statSync(join(appDir, "vite.config.ts")).mtimeMs,
-    ...["core", "sync"].map((p) => newest(join(appDir, "..", "..", "packages", p, "src")))
-  )
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
-  const { build } = await import("vite")
-  await build({ configFile: join(appDir, "vite.config.ts"), logLevel: "warn" })
 }
 
 export interface Family {
