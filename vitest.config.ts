@@ -2,6 +2,7 @@
 // Tests import workspace packages from source, so `pnpm test` needs no build first.
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
+import { BaseSequencer, type TestSpecification } from "vitest/node"
 
 const file = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 // Exact matches, so that subpath exports such as `@relactation/sync/node` resolve too.
@@ -11,6 +12,13 @@ const alias = [
   { find: /^@relactation\/sync\/node$/, replacement: file("./packages/sync/src/node.ts") },
   { find: /^@relactation\/server$/, replacement: file("./packages/server/src/index.ts") }
 ]
+// The reliability suite runs its files in name order, so `zz-summary.test.ts` prints the table last.
+class ByName extends BaseSequencer {
+  override async sort(files: Array<TestSpecification>): Promise<Array<TestSpecification>> {
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId))
+  }
+}
+
 const project = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
   resolve: { alias },
   test: { name, include, environment: "node", ...extra }
@@ -34,7 +42,8 @@ export default defineConfig({
       project("reliability", ["reliability/**/*.test.ts"], {
         testTimeout: 600_000,
         hookTimeout: 120_000,
-        fileParallelism: false
+        fileParallelism: false,
+        sequence: { sequencer: ByName }
       })
     ]
   }

@@ -4,8 +4,8 @@
  * each event by its own `at`, so the fast clock misplaces only its own phone's entries.
  */
 import { afterAll, describe, expect, it } from "vitest"
-import { type Event, dailyTotals } from "../packages/core/src/index.js"
-import { type EventLog, openLog } from "../packages/sync/src/node.js"
+import { type Event, dailyTotals } from "@relactation/core"
+import { type EventLog, openLog } from "@relactation/sync/node"
 import { size } from "./size.js"
 import { WebSocket } from "./support/deps.js"
 import { prng, seedFor } from "./support/random.js"

@@ -6,8 +6,8 @@
  * honest events.
  */
 import { afterAll, describe, expect, it } from "vitest"
-import { dailyTotals, type Event } from "../packages/core/src/index.js"
-import { type EventLog, openLog } from "../packages/sync/src/node.js"
+import { dailyTotals, type Event } from "@relactation/core"
+import { type EventLog, openLog } from "@relactation/sync/node"
 import { size } from "./size.js"
 import { docClient, eventMaker } from "./support/clients.js"
 import { WebSocket } from "./support/deps.js"

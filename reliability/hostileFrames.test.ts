@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { CloseCode } from "../packages/core/src/index.js"
-import { DATABASE_FILE, mintToken } from "../packages/server/src/index.js"
+import { CloseCode } from "@relactation/core"
+import { DATABASE_FILE, mintToken } from "@relactation/server"
 import { size } from "./size.js"
 import {
   type DocClient,

@@ -1,7 +1,7 @@
 /**
  * The suite's last file: prints one table of every scenario's row (scenario, attempts, failures,
- * events lost) and writes it to `.results/summary.md`. Vitest orders files by size and past
- * duration, not by name; this file is the smallest and quickest, so it runs last (and a row left
+ * events lost) and writes it to `.results/summary.md`. The reliability project sorts its files by
+ * name (see the root vitest.config.ts), so this file runs last (and a row left
  * over from an earlier run is marked stale rather than counted).
  */
 import { writeFileSync } from "node:fs"

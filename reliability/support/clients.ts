@@ -3,7 +3,7 @@
  * says (`doc.getMap("events")`, key = event id, value = the encoded wire JSON), raw `ws` sockets for
  * bytes no honest client sends, and readers for the relay's SQLite store.
  */
-import { type Draft, type Event, encodeEvent, makeSync } from "../../packages/core/src/index.js"
+import { type Draft, type Event, encodeEvent, makeSync } from "@relactation/core"
 import {
   Database,
   encoding,

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { createRelay, type RelayHandle, type RelayLimits } from "../../packages/server/src/index.js"
+import { createRelay, type RelayHandle, type RelayLimits } from "@relactation/server"
 
 export interface TestRelay {
   readonly relay: RelayHandle

@@ -4,7 +4,7 @@
  * logs one JSON line per entry on stdout, the relay's default sink, which the parent reads (the
  * port comes from the `listening` line). SIGTERM closes it gracefully.
  */
-import { createRelay } from "../../packages/server/src/index.js"
+import { createRelay } from "@relactation/server"
 
 const env = (name: string): string | undefined => {
   const value = process.env[name]

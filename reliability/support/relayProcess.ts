@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import type { RelayLimits } from "../../packages/server/src/index.js"
+import type { RelayLimits } from "@relactation/server"
 import { sleep } from "./until.js"
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url))
