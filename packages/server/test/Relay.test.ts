@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest"
 import { createRelay } from "../src/index.js"
-import { client, refusal, silent, tempDir, until } from "./helpers.js"
+import * as decoding from "lib0/decoding"
+import * as encoding from "lib0/encoding"
+import * as syncProtocol from "y-protocols/sync"
+import * as Y from "yjs"
+import { client, opened, rawClient, refusal, silent, tempDir, until, updateMessage } from "./helpers.js"
 
 const LOG_A = "family-aaaa-0001"
 const LOG_B = "family-bbbb-0002"
@@ -149,5 +153,34 @@ describe("Relay", () => {
     await until("alice saw the close", () => alice.closes.length > 0)
     expect(alice.closes[0]?.code).toBe(1001)
     await relay.close()
+  })
+
+  it("a client that connects while another sends its offline updates gets them once, in its step 2", async () => {
+    using dir = tempDir()
+    await using relay = await createRelay({ port: 0, dataDir: dir.path, secret: "test-secret", log: silent })
+    const endpoint = `${relay.url}/${LOG_A}?token=${relay.token(LOG_A)}`
+    using sender = rawClient(endpoint)
+    using late = rawClient(endpoint)
+    await Promise.all([opened(sender.socket), opened(late.socket)])
+    await until("both attached", () => relay.stats().connections === 2)
+    // The late client has not sent its sync step 1 yet (its first frame normally crosses this one).
+    sender.socket.send(updateMessage("offline event"))
+    await relay.flush()
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, 0)
+    syncProtocol.writeSyncStep1(encoder, new Y.Doc())
+    late.socket.send(encoding.toUint8Array(encoder))
+    await until("a sync step 2", () => late.messages.some((m) => m[0] === 0 && m[1] === 1))
+    await relay.flush()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const sync = late.messages.filter((m) => m[0] === 0)
+    // Server step 1, then one step 2 holding the event; the event is not relayed as an update too.
+    expect(sync.map((m) => m[1])).toEqual([0, 1])
+    const doc = new Y.Doc()
+    const decoder = decoding.createDecoder(sync[1] as Uint8Array)
+    decoding.readVarUint(decoder)
+    decoding.readVarUint(decoder)
+    Y.applyUpdate(doc, decoding.readVarUint8Array(decoder))
+    expect(doc.getArray<string>("events").toArray()).toEqual(["offline event"])
   })
 })

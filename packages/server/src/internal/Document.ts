@@ -3,8 +3,11 @@
  * so the relay can answer sync step 1 with exactly what a client lacks and reject updates Yjs cannot
  * apply; the relay never reads the events inside it.
  *
- * Every update goes through one queue per log: append to storage first, then relay. Replies to
- * sync step 1 go through the same queue, so no client ever receives a byte that is not yet durable.
+ * Every update goes through one queue per log: append to storage first, then relay. A reply to
+ * sync step 1 is computed when the step 1 arrives (so it holds exactly the updates applied in memory
+ * until then) and sent once all of those are durable; the updates it holds are not relayed to that
+ * client, and nothing is relayed to a client before its first sync step 1 (its reply will hold it).
+ * So no client receives a byte that is not yet durable, nor, on connect, the same update twice.
  */
 import { CloseCode } from "@relactation/core"
 import * as awarenessProtocol from "y-protocols/awareness"
@@ -26,6 +29,19 @@ export interface Peer {
   close(code: number, reason: string): void
 }
 
+/** What the document keeps per connection. */
+interface PeerState {
+  /** The awareness client ids this connection controls, removed when it leaves. */
+  readonly awareness: Set<number>
+  /**
+   * Sequence number (see `Document.applied`) of the last update covered by a sync step 2 reply
+   * already sent or queued for this peer: updates up to it are not relayed to it again. Infinite
+   * until the peer's first sync step 1 (a y-websocket client sends it first thing): whatever is
+   * applied before then goes into the reply to that step 1, so relaying it would send it twice.
+   */
+  covered: number
+}
+
 interface AwarenessChanges {
   readonly added: Array<number>
   readonly updated: Array<number>
@@ -38,8 +54,8 @@ export class Document {
   private readonly onFail: (document: Document) => void
   private readonly doc: Y.Doc
   private readonly awareness: awarenessProtocol.Awareness
-  /** Each connection with the awareness client ids it controls, removed when it leaves. */
-  readonly peers = new Map<Peer, Set<number>>()
+  /** Each connection with what the document tracks for it. */
+  readonly peers = new Map<Peer, PeerState>()
   /** Upgrades that hold this document but are not attached yet; they keep it loaded. */
   pending = 0
   unloadTimer: NodeJS.Timeout | undefined = undefined
@@ -50,6 +66,10 @@ export class Document {
   /** Bytes applied in memory whose append has not finished yet; counted against the size limit. */
   private queuedBytes = 0
   private tail: Promise<void> = Promise.resolve()
+  /** Updates applied in memory so far (a sequence number per update). */
+  private applied = 0
+  /** Updates stored and relayed so far: every update up to this number is durable. */
+  private durable = 0
   private compactionScheduled = false
 
   constructor(logId: string, context: RelayContext, onFail: (document: Document) => void) {
@@ -87,7 +107,7 @@ export class Document {
   }
 
   attach(peer: Peer): void {
-    this.peers.set(peer, new Set())
+    this.peers.set(peer, { awareness: new Set(), covered: Number.POSITIVE_INFINITY })
     peer.send(encodeSyncStep1(this.doc))
     const states = this.awareness.getStates()
     if (states.size > 0) {
@@ -96,7 +116,7 @@ export class Document {
   }
 
   detach(peer: Peer): void {
-    const controlled = this.peers.get(peer)
+    const controlled = this.peers.get(peer)?.awareness
     if (controlled === undefined) return
     this.peers.delete(peer)
     if (!this.destroyed && controlled.size > 0) {
@@ -109,8 +129,13 @@ export class Document {
   receive(peer: Peer, message: ClientMessage): void {
     switch (message.type) {
       case "sync-step-1": {
-        const { stateVector } = message
-        this.enqueue(async () => peer.send(encodeSyncStep2(this.doc, stateVector)))
+        // The reply holds what is in memory now; it goes out once all of that is durable, after the
+        // relays of those updates, which skip this peer (it gets them in the reply).
+        const reply = encodeSyncStep2(this.doc, message.stateVector)
+        const state = this.peers.get(peer)
+        if (state !== undefined) state.covered = this.applied
+        if (this.durable === this.applied) peer.send(reply)
+        else this.enqueue(async () => peer.send(reply))
         return
       }
       case "sync-step-2":
@@ -129,7 +154,7 @@ export class Document {
       case "awareness": {
         // An honest client announces its own client id (a reconnect may briefly add one more); a
         // flood of made-up ids would grow memory and be fanned out to every other phone.
-        const controlled = this.peers.get(peer)
+        const controlled = this.peers.get(peer)?.awareness
         const states = this.awareness.getStates()
         const added = message.announced.filter((id) => !states.has(id) && controlled?.has(id) !== true)
         if (
@@ -170,6 +195,7 @@ export class Document {
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     this.queuedBytes += update.byteLength
+    const seq = ++this.applied
     this.enqueue(async () => {
       try {
         this.stored = await this.context.storage.append(this.logId, update)
@@ -181,13 +207,14 @@ export class Document {
       metrics.bytesStored += update.byteLength
       this.context.notify("onStore", { logId: this.logId, ...this.stored })
       const message = encodeUpdate(update)
-      for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message)
+      for (const [peer, state] of this.peers) if (peer !== origin && state.covered < seq) peer.send(message)
+      this.durable = seq
       if (this.stored.updates >= this.context.limits.compactAfterUpdates) this.scheduleCompaction()
     })
   }
 
   private readonly onAwareness = ({ added, updated, removed }: AwarenessChanges, origin: unknown): void => {
-    const controlled = this.peers.get(origin as Peer)
+    const controlled = this.peers.get(origin as Peer)?.awareness
     if (controlled !== undefined) {
       for (const id of added) controlled.add(id)
       for (const id of removed) controlled.delete(id)
