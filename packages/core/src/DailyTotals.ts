@@ -12,6 +12,7 @@ import {
   type DayAcc,
   type Days,
   contribute,
+  dateOf,
   isDayFact,
   lowerBound,
   makeDays,
@@ -19,7 +20,6 @@ import {
 } from "./internal/Days.js"
 import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
 import { checkDayOptions } from "./internal/InvalidOptions.js"
-import { dateOfDay } from "./internal/LocalTime.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
 
 export {
@@ -142,7 +142,7 @@ const totalsOf = (acc: DayAcc): DayTotals => {
   if (acc.cached !== undefined) return acc.cached as DayTotals
   const { byMilk, byVia } = acc
   const totals: DayTotals = {
-    date: dateOfDay(acc.day),
+    date: dateOf(acc),
     latches: acc.latches,
     latchMinutes: minutes(acc.latchSec),
     nightLatches: acc.nightLatches,

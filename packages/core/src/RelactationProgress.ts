@@ -11,6 +11,7 @@ import {
   type DayAcc,
   type Days,
   contribute,
+  dateOf,
   isDayFact,
   lowerBound,
   makeDays,
@@ -149,7 +150,7 @@ const progressDay = (order: ReadonlyArray<DayAcc>, i: number, start: number): Pr
   const n = i - start + 1
   const d = order[i]!
   return {
-    date: dateOfDay(d.day),
+    date: dateOf(d),
     supplementMl: ml(d.supplementCenti),
     latches: d.latches,
     nightLatches: d.nightLatches,
@@ -223,7 +224,7 @@ const trendOf = (order: ReadonlyArray<DayAcc>): SupplementTrend | undefined => {
   const previousWeekMlPerDay = perDay(prevSum, prevDays)
   return {
     from: dateOfDay(last.day - 6),
-    to: dateOfDay(last.day),
+    to: dateOf(last),
     lastWeekMlPerDay,
     previousWeekMlPerDay,
     changeMlPerDay: Math.round((lastWeekMlPerDay - previousWeekMlPerDay) * 100) / 100,

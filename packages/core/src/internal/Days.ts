@@ -9,7 +9,7 @@
 import type { Milk, Side, Via } from "../Event.js"
 import type { Fact } from "./EventSet.js"
 import type { DayOptions } from "./InvalidOptions.js"
-import { instantMs, offsetIn, type ZoneOffsets, zoneOffsets } from "./LocalTime.js"
+import { dateOfDay, instantMs, offsetIn, type ZoneOffsets, zoneOffsets } from "./LocalTime.js"
 
 const HOUR = 3_600_000
 const DAY = 86_400_000
@@ -40,6 +40,8 @@ export interface DayAcc {
   duringLatch: number
   weighIns: number
   medications: number
+  /** The day's date `YYYY-MM-DD`, made once: formatting a date costs more than the day's sums. */
+  date: string | undefined
   /** Listed in `Days.dirty`. */
   dirty: boolean
   /** Whatever a projection derives from the day, kept until the day changes. */
@@ -101,6 +103,7 @@ const newDay = (day: number): DayAcc => ({
   duringLatch: 0,
   weighIns: 0,
   medications: 0,
+  date: undefined,
   dirty: false,
   cached: undefined
 })
@@ -241,4 +244,18 @@ export const readDays = (
   days.dirty = []
   days.reshaped = false
   return { order, dirty, reshaped }
+}
+
+/**
+ * The date `YYYY-MM-DD` of a day.
+ *
+ * @internal
+ */
+export const dateOf = (acc: DayAcc): string => {
+  let date = acc.date
+  if (date === undefined) {
+    date = dateOfDay(acc.day)
+    acc.date = date
+  }
+  return date
 }
