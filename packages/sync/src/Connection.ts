@@ -182,6 +182,10 @@ export const make = (options: ConnectionOptions): Connection => {
       // y-websocket sends its own sync step 1 when the socket opens.
       asked = 1
       answered = 0
+      // The relay dropped our presence when the last socket closed but kept its clock, so the
+      // same state sent again would be ignored there until the 15 s renewal: renew it now.
+      const local = options.awareness.getLocalState()
+      if (local !== null) options.awareness.setLocalState(local)
     }
     update()
   })

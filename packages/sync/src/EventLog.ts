@@ -188,6 +188,8 @@ export interface EventLog {
   readonly peers: ReadonlyArray<Presence.Peer>
   onPeers(listener: (peers: ReadonlyArray<Presence.Peer>) => void): () => void
   /** Starts (or replaces) this device's running session; throws `InvalidEvent` on a bad one. */
+  /** Changes the display name the other devices see (presence only; log a `caregiver` event too). */
+  setPresenceName(name: string | undefined): void
   startSession(session: SessionStart): Presence.RunningSession
   /** Appends the session's latch/pump event and ends it; resolves `undefined` with no session. */
   stopSession(options?: SessionStop): Promise<Event | undefined>
@@ -553,6 +555,7 @@ export const openLogWith = async (
       return presence.peers
     },
     onPeers: (listener) => presence.onPeers(listener),
+    setPresenceName: (name) => presence.setName(name),
     startSession: (start) => {
       const child = start.child ?? options.child
       const type = start.kind

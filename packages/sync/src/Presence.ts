@@ -45,6 +45,8 @@ export interface Presence {
   readonly onPeers: (listener: (peers: ReadonlyArray<Peer>) => void) => () => void
   readonly session: RunningSession | undefined
   readonly setSession: (session: RunningSession | undefined) => void
+  /** Changes the display name the other devices see. */
+  readonly setName: (name: string | undefined) => void
   /** Tells the others this device left, and stops listening. */
   readonly destroy: () => void
 }
@@ -92,13 +94,14 @@ export const make = (
   self: { readonly caregiver: string; readonly name?: string | undefined }
 ): Presence => {
   let session: RunningSession | undefined
+  let name = self.name
   let peers: ReadonlyArray<Peer> = []
   const listeners = new Set<(peers: ReadonlyArray<Peer>) => void>()
 
   const publish = (): void => {
     awareness.setLocalState({
       caregiver: self.caregiver,
-      ...(self.name === undefined ? {} : { name: self.name }),
+      ...(name === undefined ? {} : { name }),
       ...(session === undefined ? {} : { session })
     })
   }
@@ -130,6 +133,21 @@ export const make = (
     }
   }
   awareness.on("change", onChange)
+  // When a device leaves (or our connection drops), y-protocols removes its state but keeps its
+  // clock. The same state, sent again with the same clock when the connection comes back, would
+  // then be ignored until the 15 s renewal. Resetting the clock of a departed device to 0, below
+  // any state it published after its first, lets its next state in at once; over one ordered
+  // connection no older state can follow. (The entry must stay, and its clock must stay a valid
+  // varuint: y-websocket encodes the removal from it right after us, and the relay ignores clock 0.)
+  const onUpdate = ({ removed }: { removed: ReadonlyArray<number> }): void => {
+    for (const clientId of removed) {
+      const meta = awareness.meta.get(clientId)
+      if (clientId !== awareness.clientID && meta !== undefined) {
+        awareness.meta.set(clientId, { clock: 0, lastUpdated: meta.lastUpdated })
+      }
+    }
+  }
+  awareness.on("update", onUpdate)
   publish()
   peers = read()
 
@@ -150,9 +168,14 @@ export const make = (
       session = next
       publish()
     },
+    setName: (next) => {
+      name = next
+      publish()
+    },
     destroy: () => {
       awareness.setLocalState(null)
       awareness.off("change", onChange)
+      awareness.off("update", onUpdate)
       listeners.clear()
     }
   }

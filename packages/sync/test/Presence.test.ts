@@ -56,6 +56,42 @@ describe("Presence", () => {
     }
   })
 
+  it("after one phone reconnects, each sees the other again at once (not after the 15 s renewal)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "relactation-presence-"))
+    try {
+      await using relay = await createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
+      const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
+        openLog({
+          logId: LOG,
+          caregiver,
+          url: relay.url,
+          token: relay.token(LOG),
+          WebSocketPolyfill: WebSocket,
+          persistence: { kind: "memory" },
+          projections: { timeZone: "Europe/Berlin" },
+          presence: { name },
+          random: prng(seed),
+          maxReconnectDelayMs: 200
+        })
+      await using a = await open("parent-a", "Alex", 3)
+      await using b = await open("parent-b", "Sam", 4)
+      await until(() => b.peers.length === 2 && a.peers.length === 2, 5000, "both to see each other")
+      b.disconnect()
+      await until(() => a.peers.length === 1 && b.peers.length === 1, 5000, "both to see the other leave")
+      b.connect()
+      // Awareness renews every 15 s; 3 s proves the reconnect itself brings the peers back.
+      await until(() => a.peers.length === 2 && b.peers.length === 2, 3000, "both to see each other again")
+      expect(b.peers.find((p) => !p.self)).toMatchObject({ caregiver: "parent-a", name: "Alex" })
+      expect(a.peers.find((p) => !p.self)).toMatchObject({ caregiver: "parent-b", name: "Sam" })
+
+      // A new display name reaches the other phone without a reload.
+      b.setPresenceName("Sam R.")
+      await until(() => a.peers.find((p) => !p.self)?.name === "Sam R.", 3000, "A to see B's new name")
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it("treats malformed sessions from other devices as no session", () => {
     expect(parseSession({ kind: "latch", startedAt: "2027-03-28T01:00:00.000Z", child: "c1" })).toEqual({
       kind: "latch",
