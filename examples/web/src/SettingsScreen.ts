@@ -100,6 +100,7 @@ export function SettingsScreen(props: {
     try {
       await log.append({ type: "caregiver", child: link.child, by: link.caregiver, name: name.trim() })
       saveLink({ ...link, name: name.trim() })
+      log.setPresenceName(name.trim())
       setMessage({ text: "Name saved", error: false })
     } catch (err) {
       setMessage({ text: describe(err, settings), error: true })
