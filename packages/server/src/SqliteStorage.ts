@@ -1,6 +1,7 @@
 /**
  * The embedded default store: one SQLite file (better-sqlite3, WAL) holding every log's Yjs updates
- * as rows. Appends are one small transaction each; compaction swaps a log's rows for one merged
+ * as rows. Appends are group-committed: every append requested within one event-loop turn (across
+ * logs) goes into one transaction, committed (and fsynced) before any of them resolves; compaction swaps a log's rows for one merged
  * update inside a single transaction, so a crash at any point leaves either the old rows or the
  * merged row, never neither.
  *
@@ -41,6 +42,13 @@ interface Row {
   readonly data: Uint8Array
 }
 
+interface QueuedAppend {
+  readonly logId: string
+  readonly update: Uint8Array
+  readonly resolve: (size: StoredSize) => void
+  readonly reject: (error: unknown) => void
+}
+
 interface SizeRow {
   readonly updates: number
   readonly bytes: number
@@ -65,6 +73,14 @@ export class SqliteStorage implements Storage {
     readonly health: Database.Statement<[string]>
   }
   private closed = false
+  /** Appends waiting for the next group commit. */
+  private queue: Array<QueuedAppend> = []
+  private commitScheduled = false
+  /**
+   * Size of each log the relay holds, kept up to date by load, append and compact so an append
+   * does not have to count the log's rows again; dropped by `release` when the log unloads.
+   */
+  private readonly sizes = new Map<string, StoredSize>()
 
   private constructor(db: Database.Database) {
     this.db = db
@@ -131,14 +147,64 @@ export class SqliteStorage implements Storage {
     const rows = this.statements.load.all(logId)
     let bytes = 0
     for (const row of rows) bytes += row.data.byteLength
+    this.sizes.set(logId, { updates: rows.length, bytes })
     return { data: rows.map((row) => row.data), updates: rows.length, bytes }
   }
 
+  /**
+   * Durable when it resolves: the append is committed together with every other append requested in
+   * the same event-loop turn, in one transaction (one fsync with `synchronous=FULL`).
+   *
+   * @since 0.1.0
+   */
+  append(logId: string, update: Uint8Array): Promise<StoredSize> {
+    try {
+      this.ensureOpen()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return new Promise<StoredSize>((resolve, reject) => {
+      this.queue.push({ logId, update, resolve, reject })
+      if (this.commitScheduled) return
+      this.commitScheduled = true
+      setImmediate(() => this.commit())
+    })
+  }
+
   /** @since 0.1.0 */
-  async append(logId: string, update: Uint8Array): Promise<StoredSize> {
-    this.ensureOpen()
-    this.statements.insert.run(logId, update)
-    return this.sizeOf(logId)
+  release(logId: string): void {
+    this.sizes.delete(logId)
+  }
+
+  private commit(): void {
+    this.commitScheduled = false
+    const batch = this.queue
+    this.queue = []
+    if (batch.length === 0) return
+    const sizes = new Map<string, StoredSize>()
+    const after: Array<StoredSize> = []
+    try {
+      this.ensureOpen()
+      this.db.transaction(() => {
+        for (const { logId, update } of batch) {
+          this.statements.insert.run(logId, update)
+          const before = sizes.get(logId) ?? this.sizes.get(logId)
+          const size =
+            before === undefined
+              ? this.sizeOf(logId)
+              : { updates: before.updates + 1, bytes: before.bytes + update.byteLength }
+          sizes.set(logId, size)
+          after.push(size)
+        }
+      })()
+    } catch (error) {
+      // Nothing of the batch is stored; forget what we knew about these logs rather than guess.
+      for (const { logId } of batch) this.sizes.delete(logId)
+      for (const entry of batch) entry.reject(error)
+      return
+    }
+    for (const [logId, size] of sizes) this.sizes.set(logId, size)
+    for (const [i, entry] of batch.entries()) entry.resolve(after[i] as StoredSize)
   }
 
   /** @since 0.1.0 */
@@ -156,7 +222,9 @@ export class SqliteStorage implements Storage {
       this.statements.deleteUpTo.run(logId, last.seq)
       return this.sizeOf(logId)
     })
-    return run.immediate()
+    const size = run.immediate()
+    this.sizes.set(logId, size)
+    return size
   }
 
   /** @since 0.1.0 */
@@ -173,6 +241,8 @@ export class SqliteStorage implements Storage {
   /** @since 0.1.0 */
   async close(): Promise<void> {
     if (this.closed) return
+    // Appends already requested are committed, not dropped.
+    this.commit()
     this.closed = true
     this.db.close()
   }

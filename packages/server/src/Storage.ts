@@ -38,13 +38,19 @@ export interface StoredLog extends StoredSize {
 export interface Storage {
   /** Every update stored for the log; an unknown log is empty. */
   load(logId: string): Promise<StoredLog>
-  /** Appends one update durably and returns the log's new size. */
+  /**
+   * Appends one update durably and returns the log's size right after it. The relay may call it
+   * several times for one log without waiting in between (the updates received while the previous
+   * ones were stored) and awaits them all before relaying; a store may commit such calls together.
+   */
   append(logId: string, update: Uint8Array): Promise<StoredSize>
   /**
    * Replaces the log's updates by one merged update. Must be crash-safe: nothing may be removed that
    * the merged update does not hold, and updates appended meanwhile must survive.
    */
   compact(logId: string): Promise<StoredSize>
+  /** Optional: the relay unloaded this log; a store may drop what it caches for it. */
+  release?(logId: string): void
   /** Whether the store can take writes right now (used by `GET /healthz`). */
   check(): Promise<boolean>
   /** Releases the store; later calls fail. */

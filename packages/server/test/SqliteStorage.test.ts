@@ -97,4 +97,31 @@ describe("SqliteStorage", () => {
     expect(await storage.check()).toBe(false)
     await expect(storage.load(LOG)).rejects.toThrow(/closed/)
   })
+
+  it("appends requested together are committed together, each durable and sized when it resolves", async () => {
+    using dir = tempDir()
+    const file = join(dir.path, "relay.sqlite")
+    const storage = SqliteStorage.open({ file })
+    await appendEvents(storage, 2, "a")
+    const phone = new Y.Doc()
+    const updates = Array.from({ length: 5 }, (_, i) => {
+      const before = Y.encodeStateVector(phone)
+      phone.getArray<string>("events").push([`b${i}`])
+      return Y.encodeStateAsUpdate(phone, before)
+    })
+    const sizes = await Promise.all([
+      ...updates.map((update) => storage.append(LOG, update)),
+      storage.append("family-other-1", updates[0] as Uint8Array)
+    ])
+    expect(sizes.map((size) => size.updates)).toEqual([3, 4, 5, 6, 7, 1])
+    // Every resolved append is on disk, as another connection sees it.
+    const reader = new Database(file, { readonly: true })
+    const row = reader
+      .prepare("SELECT count(*) AS n, sum(length(data)) AS bytes FROM updates WHERE log_id = ?")
+      .get(LOG) as { n: number; bytes: number }
+    reader.close()
+    expect(row.n).toBe(7)
+    expect(sizes[4]?.bytes).toBe(row.bytes)
+    await storage.close()
+  })
 })

@@ -70,6 +70,10 @@ export class Document {
   private applied = 0
   /** Updates stored and relayed so far: every update up to this number is durable. */
   private durable = 0
+  /** Updates applied in memory and waiting for the next batch to the store. */
+  private unstored: Array<{ readonly update: Uint8Array; readonly origin: unknown; readonly seq: number }> = []
+  /** Whether a batch task is queued that has not taken `unstored` yet. */
+  private batchQueued = false
   private compactionScheduled = false
 
   constructor(logId: string, context: RelayContext, onFail: (document: Document) => void) {
@@ -191,26 +195,46 @@ export class Document {
     this.awareness.off("update", this.onAwareness)
     this.awareness.destroy()
     this.doc.destroy()
+    this.context.storage.release?.(this.logId)
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     this.queuedBytes += update.byteLength
-    const seq = ++this.applied
-    this.enqueue(async () => {
-      try {
-        this.stored = await this.context.storage.append(this.logId, update)
-      } finally {
-        this.queuedBytes -= update.byteLength
-      }
-      const { metrics } = this.context
+    this.unstored.push({ update, origin, seq: ++this.applied })
+    if (this.batchQueued) return
+    this.batchQueued = true
+    this.enqueue(() => this.storeBatch())
+  }
+
+  // Group commit: every update that arrived while the previous batch was being stored goes to the
+  // store in one go (SqliteStorage commits the appends of one event-loop turn, across logs, in one
+  // transaction and one fsync); only once all of them are durable are they relayed, in order.
+  private async storeBatch(): Promise<void> {
+    const batch = this.unstored
+    this.unstored = []
+    this.batchQueued = false
+    let bytes = 0
+    for (const entry of batch) bytes += entry.update.byteLength
+    let sizes: ReadonlyArray<StoredSize>
+    try {
+      sizes = await Promise.all(batch.map((entry) => this.context.storage.append(this.logId, entry.update)))
+    } finally {
+      this.queuedBytes -= bytes
+    }
+    const { metrics } = this.context
+    for (const [i, entry] of batch.entries()) {
+      const size = sizes[i] as StoredSize
+      this.stored = size
       metrics.updatesStored++
-      metrics.bytesStored += update.byteLength
-      this.context.notify("onStore", { logId: this.logId, ...this.stored })
-      const message = encodeUpdate(update)
-      for (const [peer, state] of this.peers) if (peer !== origin && state.covered < seq) peer.send(message)
-      this.durable = seq
-      if (this.stored.updates >= this.context.limits.compactAfterUpdates) this.scheduleCompaction()
-    })
+      metrics.bytesStored += entry.update.byteLength
+      this.context.notify("onStore", { logId: this.logId, ...size })
+      const message = encodeUpdate(entry.update)
+      for (const [peer, state] of this.peers) {
+        if (peer !== entry.origin && state.covered < entry.seq) peer.send(message)
+      }
+      this.durable = entry.seq
+    }
+    if (this.stored.updates >= this.context.limits.compactAfterUpdates) this.scheduleCompaction()
   }
 
   private readonly onAwareness = ({ added, updated, removed }: AwarenessChanges, origin: unknown): void => {
