@@ -334,6 +334,9 @@ export const openLogWith = async (
   const entries = new Map<string, LogEntry>()
   const events = new Map<string, Event>()
   const problems = new Map<string, UnknownEntry | InvalidEntry>()
+  // Valid events in (at, id) order, kept by binary insertion (new events mostly land at the end);
+  // `sorted` is the snapshot apps read, replaced only when something changed.
+  let order: Array<readonly [number, Event]> | undefined
   let sorted: ReadonlyArray<Event> | undefined
   let problemList: ReadonlyArray<UnknownEntry | InvalidEntry> | undefined
 
@@ -349,8 +352,23 @@ export const openLogWith = async (
     events.clear()
     problems.clear()
     for (const [key, raw] of map.entries()) ingest(key, raw)
+    order = undefined
     sorted = undefined
     problemList = undefined
+  }
+  const before = (a: readonly [number, Event], b: readonly [number, Event]): boolean =>
+    a[0] < b[0] || (a[0] === b[0] && a[1].id < b[1].id)
+  const insertInOrder = (event: Event): void => {
+    if (order === undefined) return
+    const item = [Date.parse(event.at), event] as const
+    let lo = 0
+    let hi = order.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (before(order[mid]!, item)) lo = mid + 1
+      else hi = mid
+    }
+    order.splice(lo, 0, item)
   }
   ingestAll()
 
@@ -400,18 +418,21 @@ export const openLogWith = async (
       daily.apply(entry)
       weight.apply(entry)
       progress.apply(entry)
-      if (isEvent(entry)) added.push(entry)
+      if (isEvent(entry)) {
+        added.push(entry)
+        insertInOrder(entry)
+      }
     }
     if (foreignEdit) {
       // This library never changes or deletes an entry; a foreign writer did. The rare case is
       // handled by starting over, which keeps every device's projections equal.
-      const before = new Set(events.keys())
+      const known = new Set(events.keys())
       ingestAll()
       rebuildProjections()
       added.length = 0
-      for (const [key, e] of events) if (!before.has(key)) added.push(e)
+      for (const [key, e] of events) if (!known.has(key)) added.push(e)
     }
-    sorted = undefined
+    if (added.length > 0) sorted = undefined
     problemList = undefined
     const origin: LogChange["origin"] =
       tx.origin === LOCAL
@@ -514,10 +535,10 @@ export const openLogWith = async (
     append,
     retract: (target, reason) => append({ type: "retract", target, ...opt("reason", reason) }),
     get events() {
-      sorted ??= [...events.values()]
+      order ??= [...events.values()]
         .map((e) => [Date.parse(e.at), e] as const)
-        .sort(([ta, a], [tb, b]) => ta - tb || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .map(([, e]) => e)
+        .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
+      sorted ??= order.map(([, e]) => e)
       return sorted
     },
     get problems() {

@@ -123,3 +123,29 @@ describe("EventLog (memory, no relay)", () => {
     await expect(log.append({ type: "weigh-in", grams: 3000 })).rejects.toMatchObject({ _tag: "LogClosed" })
   })
 })
+
+describe("EventLog.events order", () => {
+  it("stays sorted by (at, id) under back-dated appends, and keeps its identity while nothing changes", async () => {
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
+    console.log(`[events order] seed ${seed} (replay with FC_SEED=${seed})`)
+    const random = prng(seed)
+    const { options } = base("family-order-1")
+    await using log = await openLog({ ...options, random })
+    const start = Date.parse("2027-03-01T00:00:00.000Z")
+    const before = log.events
+    expect(log.events).toBe(before)
+    for (let i = 0; i < 200; i++) {
+      // Half the entries land at the same minute as an earlier one, so ties are ordered by id.
+      const at = start + Math.floor(random() * 100) * 60_000
+      await log.append({ type: "latch", durationSec: 60, side: "left", at })
+      const events = log.events
+      expect(events).toBe(log.events)
+      const expected = [...events].sort(
+        (a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.id < b.id ? -1 : 1)
+      )
+      expect(events.map((e) => e.id)).toEqual(expected.map((e) => e.id))
+      expect(events).toHaveLength(i + 1)
+    }
+    expect(before).toHaveLength(0)
+  })
+})
