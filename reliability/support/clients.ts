@@ -3,6 +3,7 @@
  * says (`doc.getMap("events")`, key = event id, value = the encoded wire JSON), raw `ws` sockets for
  * bytes no honest client sends, and readers for the relay's SQLite store.
  */
+import { request as httpRequest } from "node:http"
 import { type Draft, type Event, encodeEvent, makeSync } from "@relactation/core"
 import {
   Database,
@@ -238,3 +239,35 @@ export const readStore = (
     db.close()
   }
 }
+
+/**
+ * The HTTP status of an upgrade request sent with its path exactly as given. WebSocket clients
+ * resolve dot segments (`/x/../y`) before sending; an attacker's raw request does not.
+ */
+export const rawUpgradeStatus = (relayUrl: string, path: string, timeoutMs = 5_000): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(relayUrl)
+    const request = httpRequest({
+      host: hostname,
+      port,
+      path,
+      timeout: timeoutMs,
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="
+      }
+    })
+    request.on("upgrade", (_response, socket) => {
+      socket.destroy()
+      resolve(101)
+    })
+    request.on("response", (response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+    request.on("timeout", () => request.destroy(new Error("timeout")))
+    request.on("error", reject)
+    request.end()
+  })

@@ -192,8 +192,13 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     } catch {
       return refuse(socket, 400, "bad-path", "bad request path")
     }
-    const segments = url.pathname.split("/")
-    if (segments.length !== 2) return refuse(socket, 404, "bad-path", "expected /<logId>")
+    // The raw path, not the parsed URL's: URL parsing resolves dot segments, and `/x/../<logId>`
+    // must be refused like any other path that is not exactly `/<logId>`.
+    const raw = request.url ?? "/"
+    const query = raw.indexOf("?")
+    const segments = (query === -1 ? raw : raw.slice(0, query)).split("/")
+    if (segments.length !== 2 || segments[0] !== "")
+      return refuse(socket, 404, "bad-path", "expected /<logId>")
     const logId = segments[1] ?? ""
     if (!isLogId(logId))
       return refuse(socket, 400, "bad-log-id", "logId must be 8-64 characters of [A-Za-z0-9_-]")

@@ -1,3 +1,4 @@
+import http from "node:http"
 import { CloseCode } from "@relactation/core"
 import * as encoding from "lib0/encoding"
 import { describe, expect, it } from "vitest"
@@ -203,6 +204,44 @@ describe("refused at the upgrade", () => {
     expect(refused.body).not.toContain("before")
     await env.stillSyncing()
   })
+
+  // WebSocket clients resolve dot segments before sending; an attacker's raw request does not.
+  it.each([
+    ["/x/../<log>", `/family-x/../${LOG}`],
+    ["/<log>/.", `/${LOG}/.`],
+    ["/./<log>", `/./${LOG}`],
+    ["/%2e%2e/<log>", `/%2e%2e/${LOG}`]
+  ])(
+    "a raw path with dot segments (%s) is refused with 404 before any websocket byte",
+    async (_name, path) => {
+      await using env = await setup()
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = http.request({
+          host: env.relay.host,
+          port: env.relay.port,
+          path: `${path}?token=${mintToken(SECRET, LOG)}`,
+          headers: {
+            Connection: "Upgrade",
+            Upgrade: "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="
+          }
+        })
+        request.on("upgrade", (_response, socket) => {
+          socket.destroy()
+          reject(new Error("the upgrade was accepted"))
+        })
+        request.on("response", (response) => {
+          response.resume()
+          resolve(response.statusCode ?? 0)
+        })
+        request.on("error", reject)
+        request.end()
+      })
+      expect(status).toBe(404)
+      await env.stillSyncing()
+    }
+  )
 
   it("too many new connections from one IP are refused with 429", async () => {
     using dir = tempDir()

@@ -71,7 +71,8 @@ export class Document {
   /** Updates stored and relayed so far: every update up to this number is durable. */
   private durable = 0
   /** Updates applied in memory and waiting for the next batch to the store. */
-  private unstored: Array<{ readonly update: Uint8Array; readonly origin: unknown; readonly seq: number }> = []
+  private unstored: Array<{ readonly update: Uint8Array; readonly origin: unknown; readonly seq: number }> =
+    []
   /** Whether a batch task is queued that has not taken `unstored` yet. */
   private batchQueued = false
   private compactionScheduled = false
