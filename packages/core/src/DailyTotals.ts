@@ -8,17 +8,8 @@
  */
 import type { LogEntry } from "./Codec.js"
 import type { Milk, Side, Via } from "./Event.js"
-import {
-  type DayAcc,
-  type Days,
-  contribute,
-  dateOf,
-  isDayFact,
-  lowerBound,
-  makeDays,
-  readDays
-} from "./internal/Days.js"
-import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
+import { type DayAcc, type Days, daySink, dateOf, lowerBound, makeDays, readDays } from "./internal/Days.js"
+import { admit, type EventSet, makeEventSet, skippedOf } from "./internal/EventSet.js"
 import { checkDayOptions } from "./internal/InvalidOptions.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
 
@@ -129,12 +120,6 @@ export interface DailyTotalsState {
   stale: boolean
 }
 
-const sink: Sink<DailyTotalsState> = {
-  relevant: isDayFact,
-  add: (state, fact) => contribute(state.days, fact, 1),
-  remove: (state, fact) => contribute(state.days, fact, -1)
-}
-
 const minutes = (sec: number): number => Math.round(sec / 6) / 10
 const ml = (c: number): number => c / 100
 
@@ -204,7 +189,7 @@ export const DailyTotalsReducer: Reducer<DailyTotalsOptions, DailyTotalsState, D
     return { set: makeEventSet(checked.child), days: makeDays(checked), result: undefined, stale: true }
   },
   apply: (state, entry) => {
-    if (admit(state.set, entry, sink, state)) state.stale = true
+    if (admit(state.set, entry, daySink, state)) state.stale = true
     return state
   },
   result: (state) => {

@@ -7,17 +7,8 @@
  */
 import type { LogEntry } from "./Codec.js"
 import type { DailyTotalsOptions } from "./DailyTotals.js"
-import {
-  type DayAcc,
-  type Days,
-  contribute,
-  dateOf,
-  isDayFact,
-  lowerBound,
-  makeDays,
-  readDays
-} from "./internal/Days.js"
-import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
+import { type DayAcc, type Days, daySink, dateOf, lowerBound, makeDays, readDays } from "./internal/Days.js"
+import { admit, type EventSet, makeEventSet, skippedOf } from "./internal/EventSet.js"
 import { checkDayOptions } from "./internal/InvalidOptions.js"
 import { dateOfDay } from "./internal/LocalTime.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
@@ -121,12 +112,6 @@ export interface RelactationProgressState {
   result: RelactationProgress | undefined
   /** @internal whether an entry changed the result since it was read */
   stale: boolean
-}
-
-const sink: Sink<RelactationProgressState> = {
-  relevant: isDayFact,
-  add: (state, fact) => contribute(state.days, fact, 1),
-  remove: (state, fact) => contribute(state.days, fact, -1)
 }
 
 // Sums are kept in hundredths, whole numbers, so the averages do not depend on summation order.
@@ -251,7 +236,7 @@ export const RelactationProgressReducer: Reducer<
     return { set: makeEventSet(checked.child), days: makeDays(checked), result: undefined, stale: true }
   },
   apply: (state, entry) => {
-    if (admit(state.set, entry, sink, state)) state.stale = true
+    if (admit(state.set, entry, daySink, state)) state.stale = true
     return state
   },
   result: (state) => {

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { Milk, Side, Via } from "../Event.js"
-import type { Fact } from "./EventSet.js"
+import type { Fact, Sink } from "./EventSet.js"
 import type { DayOptions } from "./InvalidOptions.js"
 import { dateOfDay, instantMs, offsetIn, type ZoneOffsets, zoneOffsets } from "./LocalTime.js"
 
@@ -258,4 +258,14 @@ export const dateOf = (acc: DayAcc): string => {
     acc.date = date
   }
   return date
+}
+
+/**
+ * How a projection built on per-day sums folds facts in and out: the sink `dailyTotals` and
+ * `relactationProgress` share.
+ */
+export const daySink: Sink<{ readonly days: Days }> = {
+  relevant: isDayFact,
+  add: (state, fact) => contribute(state.days, fact, 1),
+  remove: (state, fact) => contribute(state.days, fact, -1)
 }
