@@ -5,11 +5,10 @@
  */
 import { afterAll, describe, expect, it } from "vitest"
 import { type Event, dailyTotals } from "@relactation/core"
-import { type EventLog, openLog } from "@relactation/sync/node"
+import type { EventLog } from "@relactation/sync/node"
 import { size } from "./size.js"
-import { WebSocket } from "./support/deps.js"
 import { prng, seedFor } from "./support/random.js"
-import { startRelay, type TestRelay } from "./support/relay.js"
+import { openPhone, startRelay, type TestRelay } from "./support/relay.js"
 import { record } from "./support/results.js"
 import { until } from "./support/until.js"
 
@@ -48,18 +47,7 @@ describe("clock trouble", () => {
     // The true time, advanced by the test; each phone reads it through its own (wrong or right) clock.
     let trueNow = Date.parse("2027-06-10T18:00:00.000Z")
     const open = (caregiver: string, timeZone: string, now: () => number) =>
-      openLog({
-        logId: LOG,
-        caregiver,
-        child: "baby-1",
-        url: relay.url,
-        token: relay.token(LOG),
-        persistence: { kind: "memory" },
-        projections: { timeZone },
-        WebSocketPolyfill: WebSocket,
-        now,
-        random: prng(seed + caregiver.length)
-      })
+      openPhone(relay, LOG, caregiver, seed, { projections: { timeZone }, now })
     const fast = await open("parent-fast", "Europe/Berlin", () => trueNow + FAST_BY)
     const abroad = await open("parent-abroad", "America/New_York", () => trueNow)
     logs.push(fast, abroad)

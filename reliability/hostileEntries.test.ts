@@ -7,12 +7,11 @@
  */
 import { afterAll, describe, expect, it } from "vitest"
 import { dailyTotals, type Event } from "@relactation/core"
-import { type EventLog, openLog } from "@relactation/sync/node"
+import type { EventLog } from "@relactation/sync/node"
 import { size } from "./size.js"
 import { docClient, eventMaker } from "./support/clients.js"
-import { WebSocket } from "./support/deps.js"
 import { prng, seedFor } from "./support/random.js"
-import { startRelay, type TestRelay } from "./support/relay.js"
+import { openPhone, startRelay, type TestRelay } from "./support/relay.js"
 import { record } from "./support/results.js"
 import { sleep, until } from "./support/until.js"
 
@@ -57,17 +56,7 @@ describe("hostile entries", () => {
     const { relay } = server
     const token = relay.token(LOG)
     const open = (caregiver: string) =>
-      openLog({
-        logId: LOG,
-        caregiver,
-        child: "baby-1",
-        url: relay.url,
-        token,
-        persistence: { kind: "memory" },
-        projections: { timeZone: TIME_ZONE },
-        WebSocketPolyfill: WebSocket,
-        random: prng(seed + caregiver.length)
-      })
+      openPhone(relay, LOG, caregiver, seed, { projections: { timeZone: TIME_ZONE } })
     const alice = await open("alice")
     const bob = await open("bob-caregiver")
     logs.push(alice, bob)

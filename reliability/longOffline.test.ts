@@ -9,11 +9,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { type Draft, dailyTotals, type Event } from "@relactation/core"
-import { type EventLog, openLog } from "@relactation/sync/node"
+import type { EventLog } from "@relactation/sync/node"
 import { size } from "./size.js"
-import { WebSocket } from "./support/deps.js"
 import { prng, seedFor } from "./support/random.js"
-import { startRelay, type TestRelay } from "./support/relay.js"
+import { openPhone, startRelay, type TestRelay } from "./support/relay.js"
 import { record } from "./support/results.js"
 import { until } from "./support/until.js"
 
@@ -73,18 +72,11 @@ describe("long offline", () => {
   it("converges after a month offline and the totals equal those of the union", async () => {
     server = await startRelay("offline")
     const { relay } = server
-    const token = relay.token(LOG)
     const file = join(phoneDir, `${LOG}.ylog`)
     const open = (caregiver: string, persistence: { kind: "memory" } | { kind: "file"; path: string }) =>
-      openLog({
-        logId: LOG,
-        caregiver,
-        url: relay.url,
-        token,
+      openPhone(relay, LOG, caregiver, seed, {
         persistence,
         projections: { timeZone: TIME_ZONE },
-        WebSocketPolyfill: WebSocket,
-        random: prng(seed + caregiver.length),
         maxReconnectDelayMs: 500
       })
     let away = await open("parent-away", { kind: "file", path: file })

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createRelay, type RelayHandle, type RelayLimits } from "@relactation/server"
+import { type EventLog, type OpenLogOptions, openLog } from "@relactation/sync/node"
+import { WebSocket } from "./deps.js"
+import { prng } from "./random.js"
 
 export interface TestRelay {
   readonly relay: RelayHandle
@@ -31,3 +34,27 @@ export const startRelay = async (name: string, limits: Partial<RelayLimits> = {}
     }
   }
 }
+
+/**
+ * A phone (`openLog`) on a test relay: memory persistence, Europe/Berlin, default child `baby-1`
+ * and ids from a PRNG seeded by the scenario's seed and the caregiver, unless overridden.
+ */
+export const openPhone = (
+  relay: RelayHandle,
+  logId: string,
+  caregiver: string,
+  seed: number,
+  overrides: Partial<OpenLogOptions> = {}
+): Promise<EventLog> =>
+  openLog({
+    logId,
+    caregiver,
+    child: "baby-1",
+    url: relay.url,
+    token: relay.token(logId),
+    persistence: { kind: "memory" },
+    projections: { timeZone: "Europe/Berlin" },
+    WebSocketPolyfill: WebSocket,
+    random: prng(seed + caregiver.length),
+    ...overrides
+  })
