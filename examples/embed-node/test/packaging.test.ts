@@ -57,12 +57,17 @@ describe.each(entries)("%s", (specifier, pkg, subpath, names) => {
 })
 
 it("the relay's bin runs from dist", async () => {
-  const out = await node([
-    `${root}packages/server/dist/cli.js`,
-    "token",
-    "family-packaging",
-    "--data",
-    `${here}.packaging-relay`
-  ])
-  expect(out).toMatch(/^v1\.family-packaging\.\d+\.[A-Za-z0-9_-]+$/)
+  const data = mkdtempSync(join(tmpdir(), "packaging-relay-"))
+  try {
+    const out = await node([
+      `${root}packages/server/dist/cli.js`,
+      "token",
+      "family-packaging",
+      "--data",
+      data
+    ])
+    expect(out).toMatch(/^v1\.family-packaging\.\d+\.[A-Za-z0-9_-]+$/)
+  } finally {
+    rmSync(data, { recursive: true, force: true })
+  }
 })
