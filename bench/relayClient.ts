@@ -6,7 +6,6 @@
  * Driven by the parent over IPC: "connect" (open all clients, sync the shared history), "run"
  * (append at a steady rate for a while, then report), "close".
  */
-import "./register.js"
 
 const Y = await import("yjs")
 const encoding = await import("lib0/encoding")

@@ -4,7 +4,6 @@
  * that the per-IP connection rate limit is raised because every bench client comes from 127.0.0.1.
  * Reports its port over IPC, closes on "close".
  */
-import "./register.js"
 
 const { createRelay } = await import("@relactation/server")
 const dataDir = process.env.BENCH_DATA_DIR

@@ -2,14 +2,14 @@
  * `pnpm bench`: runs the benchmark figures, prints one table (Markdown) and writes the same rows
  * to a JSON file. Each figure is measured beside its baseline in the same run.
  *
- *   node --import tsx bench/run.ts [--smoke] [--only 1,2,5] [--seed 42] [--out bench/results/latest.json]
+ *   node --conditions=source --import tsx bench/run.ts [--smoke] [--only 1,2,5] [--seed 42] [--out …]
+ *
+ * `--conditions=source` makes the workspace packages resolve to their TypeScript sources; forked
+ * processes (relay, load clients) inherit it.
  *
  * `--smoke` runs tiny sizes in a few seconds (CI keeps the suite compiling and running with it).
  * The process exits non-zero only when a figure crashes, never on a missed target.
  */
-// The resolution hook must be registered before anything imports a workspace package, so every
-// other module is imported dynamically below.
-import "./register.js"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { cpus, totalmem } from "node:os"
 import { dirname, resolve } from "node:path"
