@@ -242,4 +242,28 @@ describe("one phone", () => {
     const days = JSON.parse(await readFile((await json.path())!, "utf8")) as Array<{ weighIns: number }>
     expect(days.reduce((n, d) => n + d.weighIns, 0)).toBe(3)
   })
+
+  it("turns dark by itself at night and light again in the morning (theme: auto)", async () => {
+    const family = await newFamily()
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      timezoneId: "Europe/Berlin",
+      locale: "en-GB"
+    })
+    const page = await context.newPage()
+    phones.push({ name: "phoneA", context, page })
+    // 22:30 in Berlin, inside the default night window (22:00-06:00).
+    await page.clock.install({ time: new Date("2027-03-10T21:30:00.000Z") })
+    await page.goto(family.link("cg-night", "Night Owl"))
+    await page.getByRole("button", { name: "Today" }).waitFor()
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme)
+    await expect.poll(theme).toBe("dark")
+    await screenshot("auto-theme", "01-night", { name: "phoneA", context, page })
+    // Nine hours later it is 07:30: the app's one-second tick notices without a reload.
+    await page.clock.fastForward("09:00:00")
+    await expect.poll(theme).toBe("light")
+    await screenshot("auto-theme", "02-morning", { name: "phoneA", context, page })
+  })
 })
