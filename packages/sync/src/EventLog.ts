@@ -155,6 +155,12 @@ export type SessionStart = Omit<Presence.RunningSession, "startedAt" | "child"> 
  * @category models
  */
 export interface SessionStop {
+  /**
+   * Stop another device's running session instead (its `clientId` in `peers`), for example when
+   * the other parent forgot: this device records the event, and the other device ends its session
+   * when the event reaches it.
+   */
+  readonly peer?: number
   readonly durationSec?: number
   readonly totalMl?: number
   readonly leftMl?: number
@@ -191,7 +197,11 @@ export interface EventLog {
   /** Changes the display name the other devices see (presence only; log a `caregiver` event too). */
   setPresenceName(name: string | undefined): void
   startSession(session: SessionStart): Presence.RunningSession
-  /** Appends the session's latch/pump event and ends it; resolves `undefined` with no session. */
+  /**
+   * Appends the session's latch/pump event and ends it; resolves `undefined` with no session. With
+   * `peer`, stops another device's session (this device records it; that device's session ends when
+   * the event arrives).
+   */
   stopSession(options?: SessionStop): Promise<Event | undefined>
   readonly session: Presence.RunningSession | undefined
   connect(): void
@@ -214,6 +224,10 @@ export interface EventLog {
 export type FileAdapterFactory = (path: string) => PersistenceAdapter
 
 const LOCAL = Symbol.for("@relactation/sync/local")
+
+// The event a running session becomes: same kind, same child, starting when the session started.
+const endsSession = (session: Presence.RunningSession, event: Event): boolean =>
+  event.type === session.kind && event.at === session.startedAt && event.child === session.child
 
 const resolveAdapter = (
   option: PersistenceOption | undefined,
@@ -440,6 +454,11 @@ export const openLogWith = async (
         : session.origin !== undefined && tx.origin === session.origin
           ? "persistence"
           : "remote"
+    // Another device stopped this device's running session: its event is here, so the session ends.
+    const running = presence.session
+    if (origin !== "local" && running !== undefined && added.some((e) => endsSession(running, e))) {
+      presence.setSession(undefined)
+    }
     if (added.length > 0 || foreignEdit) notify({ added, origin })
   }
   map.observe(observer)
@@ -598,12 +617,15 @@ export const openLogWith = async (
     },
     stopSession: async (stop = {}) => {
       if (closing !== undefined) throw closedError()
-      const running = presence.session
+      const running =
+        stop.peer === undefined
+          ? presence.session
+          : presence.peers.find((p) => !p.self && p.clientId === stop.peer)?.session
       if (running === undefined) return undefined
       // Built first: if the session cannot become a valid event it keeps running.
       const event = sessionEvent(running, stop)
       const stored = store(event)
-      presence.setSession(undefined)
+      if (stop.peer === undefined) presence.setSession(undefined)
       await flush()
       return stored
     },

@@ -92,6 +92,48 @@ describe("Presence", () => {
     }
   })
 
+  it("B stops A's running latch: B records it, and A's session ends when the event arrives", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "relactation-presence-"))
+    try {
+      await using relay = await createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
+      const c = clock()
+      const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
+        openLog({
+          logId: LOG,
+          caregiver,
+          child: "baby-1",
+          url: relay.url,
+          token: relay.token(LOG),
+          WebSocketPolyfill: WebSocket,
+          persistence: { kind: "memory" },
+          projections: { timeZone: "Europe/Berlin" },
+          presence: { name },
+          now: c.now,
+          random: prng(seed)
+        })
+      await using a = await open("parent-a", "Alex", 5)
+      await using b = await open("parent-b", "Sam", 6)
+      const running = a.startSession({ kind: "latch", side: "right" })
+      const peerA = () => b.peers.find((p) => !p.self && p.session !== undefined)
+      await until(() => peerA() !== undefined, 5000, "B to see A's session")
+      c.advance(20 * 60 * 1000)
+      expect(await b.stopSession({ peer: 424242 })).toBeUndefined() // no such device: nothing
+      // Another latch (its own start time) does not end A's session.
+      const other = await b.append({ type: "latch", durationSec: 60, side: "left" })
+      await until(() => a.events.length === 1, 5000, "A to see B's own latch")
+      expect(a.session).toEqual(running)
+      const event = await b.stopSession({ peer: peerA()!.clientId })
+      expect(event).toMatchObject({ type: "latch", side: "right", at: running.startedAt, by: "parent-b" })
+      expect(event).toMatchObject({ durationSec: 1200 })
+      await until(() => a.session === undefined && a.events.length === 2, 5000, "A's session to end")
+      await until(() => peerA() === undefined, 5000, "B to see A's session end")
+      expect(a.events).toEqual(b.events)
+      expect(b.events.map((e) => e.id).sort()).toEqual([event!.id, other.id].sort())
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it("treats malformed sessions from other devices as no session", () => {
     expect(parseSession({ kind: "latch", startedAt: "2027-03-28T01:00:00.000Z", child: "c1" })).toEqual({
       kind: "latch",
