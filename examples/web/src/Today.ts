@@ -4,7 +4,7 @@ import { formatVolume, formatWeight, mlFromFlOz } from "@relactation/core"
 import type { EventLog, RunningSession } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
 import { caregiverNames, currentEntries, type Entry, useNow } from "./Family.js"
-import { EntryForm, type EntryKind, kindLabel } from "./Forms.js"
+import { describe, EntryForm, type EntryKind, kindLabel } from "./Forms.js"
 import { html } from "./html.js"
 import { loadPending, onPendingChange, savePendingUnlinked } from "./PendingSns.js"
 import type { Link, Settings } from "./Link.js"
@@ -18,6 +18,11 @@ export const resumeSession = (log: EventLog): void => {
   if (raw === null || log.session !== undefined) return
   try {
     const s = JSON.parse(raw) as RunningSession
+    // The other phone may have stopped it meanwhile: then its entry is already in the log.
+    if (log.events.some((e) => e.type === s.kind && e.at === s.startedAt && e.child === s.child)) {
+      localStorage.removeItem(SESSION_KEY)
+      return
+    }
     log.startSession({
       kind: s.kind,
       startedAt: s.startedAt,
@@ -37,33 +42,87 @@ function Timer(props: { log: EventLog; settings: Settings; onMessage: (m: string
   const mine = log.session
   const others = log.peers.filter((p) => !p.self && p.session !== undefined)
   const now = useNow(mine !== undefined || others.length > 0)
+  const [pumped, setPumped] = useState("")
+  const [error, setError] = useState("")
+  // A session that ended without this phone's stop (the other parent stopped it) is not resumed.
+  useEffect(() => {
+    if (mine === undefined) localStorage.removeItem(SESSION_KEY)
+  }, [mine])
   const elapsed = (s: RunningSession) => (now - Date.parse(s.startedAt)) / 1000
+  const durationOf = (s: RunningSession) => Math.min(14_400, Math.max(1, Math.round(elapsed(s))))
+  const volUnit = settings.volume === "ml" ? "ml" : "fl oz"
   const start = (session: Parameters<EventLog["startSession"]>[0]) => {
     const s = log.startSession(session)
     localStorage.setItem(SESSION_KEY, JSON.stringify(s))
+    setError("")
   }
+  const saved = (s: RunningSession, durationSec: number, at: string, who = "") =>
+    props.onMessage(
+      `${who}${sessionLabel(s)} saved: ${minutes(durationSec)} from ${clock(at, settings.timeZone)}`
+    )
   const stop = async () => {
     if (!mine) return
-    const durationSec = Math.min(14_400, Math.max(1, Math.round(elapsed(mine))))
-    localStorage.removeItem(SESSION_KEY)
-    const event = await log.stopSession({ durationSec })
-    if (event)
-      props.onMessage(
-        `${sessionLabel(mine)} saved: ${minutes(durationSec)} from ${clock(event.at, settings.timeZone)}`
-      )
+    const durationSec = durationOf(mine)
+    let amount: { totalMl?: number } = {}
+    if (mine.kind === "pump") {
+      // A pump session needs its amount (0 is fine: stimulation counts).
+      const n = Number(pumped.trim().replace(",", "."))
+      if (pumped.trim() === "" || !Number.isFinite(n)) {
+        setError(`Amount pumped (${volUnit}): enter a number, 0 is fine`)
+        return
+      }
+      amount = { totalMl: settings.volume === "ml" ? n : mlFromFlOz(n) }
+    }
+    try {
+      const event = await log.stopSession({ durationSec, ...amount })
+      localStorage.removeItem(SESSION_KEY)
+      setPumped("")
+      setError("")
+      if (event) saved(mine, durationSec, event.at)
+    } catch (err) {
+      // The session keeps running: nothing was stored.
+      setError(describe(err, settings))
+    }
+  }
+  const stopTheirs = async (clientId: number, s: RunningSession, name: string) => {
+    try {
+      const durationSec = durationOf(s)
+      const event = await log.stopSession({ peer: clientId, durationSec })
+      if (event) saved(s, durationSec, event.at, `${name}’s `)
+    } catch (err) {
+      setError(describe(err, settings))
+    }
   }
   return html`<section class="timer" aria-label="Timer">
-    ${others.map(
-      (p) => html`<p class="peer-session" role="status">
-        <span class="dot live" aria-hidden="true"></span>
-        ${p.name ?? "Other phone"}: ${sessionLabel(p.session!)} running ${stopwatch(elapsed(p.session!))}
-      </p>`
-    )}
+    ${others.map((p) => {
+      const s = p.session!
+      const name = p.name ?? "Other phone"
+      return html`<div class="peer-session">
+        <p role="status">
+          <span class="dot live" aria-hidden="true"></span>
+          ${name}: ${sessionLabel(s)} running ${stopwatch(elapsed(s))}
+        </p>
+        ${
+          s.kind === "latch"
+            ? html`<button class="secondary" onClick=${() => stopTheirs(p.clientId, s, name)}>Stop ${name}’s latch</button>`
+            : null
+        }
+      </div>`
+    })}
     ${
       mine
         ? html`<div class="running">
             <p class="elapsed" role="timer" aria-label=${`${sessionLabel(mine)} running`}>${stopwatch(elapsed(mine))}</p>
             <p>${sessionLabel(mine)} since ${clock(mine.startedAt, settings.timeZone)}</p>
+            ${
+              mine.kind === "pump"
+                ? html`<div class="field">
+                    <label for="pump-stop-amount">Amount pumped (${volUnit})</label>
+                    <input id="pump-stop-amount" inputmode="decimal" value=${pumped}
+                      onInput=${(e: { currentTarget: { value: string } }) => setPumped(e.currentTarget.value)} />
+                  </div>`
+                : null
+            }
             <button class="primary huge stop" onClick=${stop}>Stop ${mine.kind}</button>
           </div>`
         : html`<div class="starts">
@@ -73,6 +132,7 @@ function Timer(props: { log: EventLog; settings: Settings; onMessage: (m: string
             <button class="huge secondary" onClick=${() => start({ kind: "pump", method: "electric" })}>Start pump</button>
           </div>`
     }
+    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
   </section>`
 }
 

@@ -243,6 +243,26 @@ describe("one phone", () => {
     expect(days.reduce((n, d) => n + d.weighIns, 0)).toBe(3)
   })
 
+  it("a pump timer asks for its amount when stopped (0 ml is fine) and stores nothing without it", async () => {
+    const family = await newFamily()
+    const a = await openPhone(browser, "phoneA", family.link("cg-pump", "Pat"))
+    phones.push(a)
+    await a.page.getByRole("button", { name: "Start pump" }).click()
+    await a.page.getByRole("timer").waitFor()
+    await a.page.getByRole("button", { name: "Stop pump" }).click()
+    await expect
+      .poll(() => a.page.getByRole("alert").textContent())
+      .toMatch(/Amount pumped \(ml\): enter a number, 0 is fine/)
+    await expect(entriesOf(a).count()).resolves.toBe(0)
+    await a.page.getByRole("timer").waitFor() // still running
+    await a.page.getByLabel("Amount pumped (ml)").fill("0")
+    await a.page.getByRole("button", { name: "Stop pump" }).click()
+    await a.page.getByRole("timer").waitFor({ state: "detached" })
+    await expect.poll(() => entriesOf(a).count()).toBe(1)
+    await expect.poll(() => entriesOf(a).first().textContent()).toMatch(/Pump\s*0 ml/)
+    await screenshot("pump-timer", "01-stopped-with-0-ml", a)
+  })
+
   it("turns dark by itself at night and light again in the morning (theme: auto)", async () => {
     const family = await newFamily()
     const context = await browser.newContext({

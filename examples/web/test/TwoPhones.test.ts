@@ -105,5 +105,19 @@ describe("two phones on one log", () => {
     await expect.poll(() => b.page.getByText("Alex online").count(), { timeout: 5_000 }).toBe(1)
     await expect.poll(() => a.page.getByText("Sam online").count(), { timeout: 5_000 }).toBe(1)
     await screenshot(T, "07-both-online", a, b)
+
+    // A starts a latch and forgets it; B stops it from its phone. A's timer ends by itself and
+    // both phones list the latch (recorded by Sam) once.
+    const latches = (p: Phone) => p.page.locator('[data-total="latches"] dd').textContent()
+    const before = await latches(a)
+    await a.page.getByRole("button", { name: "Start both" }).click()
+    await a.page.getByRole("timer").waitFor()
+    await b.page.getByRole("button", { name: "Stop Alex’s latch" }).click()
+    await a.page.getByRole("timer").waitFor({ state: "detached" })
+    await a.page.getByRole("button", { name: "Start left" }).waitFor()
+    await expect.poll(() => latches(a)).not.toBe(before)
+    await expect.poll(() => latches(b)).toBe(await latches(a))
+    await expect.poll(() => readToday(b.page)).toEqual(await readToday(a.page))
+    await screenshot(T, "08-stopped-by-other-phone", a, b)
   })
 })
