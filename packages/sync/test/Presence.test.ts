@@ -3,135 +3,93 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createRelay } from "@relactation/server"
-import { describe, expect, it } from "vitest"
-import WebSocket from "ws"
-import { type EventLog, openLog, parseSession } from "../src/index.js"
-import { clock, prng, until } from "./helpers.js"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { type EventLog, parseSession } from "../src/index.js"
+import { clock, phone, until } from "./helpers.js"
 
 const LOG = "family-presence-1"
 
+let dir = ""
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "relactation-presence-"))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+const relayIn = () => createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
+
 describe("Presence", () => {
   it("A starts a running latch; B sees it; A stops it; B sees the resulting event", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "relactation-presence-"))
-    try {
-      await using relay = await createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
-      const c = clock()
-      const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
-        openLog({
-          logId: LOG,
-          caregiver,
-          child: "baby-1",
-          url: relay.url,
-          token: relay.token(LOG),
-          WebSocketPolyfill: WebSocket,
-          persistence: { kind: "memory" },
-          projections: { timeZone: "Europe/Berlin" },
-          presence: { name },
-          now: c.now,
-          random: prng(seed)
-        })
-      await using a = await open("parent-a", "Alex", 1)
-      const b = await open("parent-b", "Sam", 2)
-      await until(() => b.peers.length === 2 && a.peers.length === 2, 5000, "both to see each other")
-      const peerA = () => b.peers.find((p) => !p.self)
-      expect(peerA()).toMatchObject({ caregiver: "parent-a", name: "Alex", session: undefined, self: false })
+    await using relay = await relayIn()
+    const c = clock()
+    const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
+      phone(relay, LOG, caregiver, seed, { presence: { name }, now: c.now })
+    await using a = await open("parent-a", "Alex", 1)
+    const b = await open("parent-b", "Sam", 2)
+    await until(() => b.peers.length === 2 && a.peers.length === 2, 5000, "both to see each other")
+    const peerA = () => b.peers.find((p) => !p.self)
+    expect(peerA()).toMatchObject({ caregiver: "parent-a", name: "Alex", session: undefined, self: false })
 
-      const running = a.startSession({ kind: "latch", side: "left" })
-      await until(() => peerA()?.session !== undefined, 5000, "B to see A's session")
-      expect(peerA()?.session).toEqual(running)
-      expect(b.events).toHaveLength(0)
+    const running = a.startSession({ kind: "latch", side: "left" })
+    await until(() => peerA()?.session !== undefined, 5000, "B to see A's session")
+    expect(peerA()?.session).toEqual(running)
+    expect(b.events).toHaveLength(0)
 
-      c.advance(14 * 60 * 1000)
-      const event = await a.stopSession()
-      expect(event).toMatchObject({ type: "latch", side: "left", durationSec: 840, at: running.startedAt })
-      await until(() => b.events.length === 1 && peerA()?.session === undefined, 5000, "B to see the event")
-      expect(b.events[0]).toEqual(event)
+    c.advance(14 * 60 * 1000)
+    const event = await a.stopSession()
+    expect(event).toMatchObject({ type: "latch", side: "left", durationSec: 840, at: running.startedAt })
+    await until(() => b.events.length === 1 && peerA()?.session === undefined, 5000, "B to see the event")
+    expect(b.events[0]).toEqual(event)
 
-      // Closing leaves presence: A sees B go.
-      await b.close()
-      await until(() => a.peers.length === 1, 5000, "A to see B leave")
-      expect(a.peers[0]?.self).toBe(true)
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    // Closing leaves presence: A sees B go.
+    await b.close()
+    await until(() => a.peers.length === 1, 5000, "A to see B leave")
+    expect(a.peers[0]?.self).toBe(true)
   })
 
   it("after one phone reconnects, each sees the other again at once (not after the 15 s renewal)", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "relactation-presence-"))
-    try {
-      await using relay = await createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
-      const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
-        openLog({
-          logId: LOG,
-          caregiver,
-          url: relay.url,
-          token: relay.token(LOG),
-          WebSocketPolyfill: WebSocket,
-          persistence: { kind: "memory" },
-          projections: { timeZone: "Europe/Berlin" },
-          presence: { name },
-          random: prng(seed),
-          maxReconnectDelayMs: 200
-        })
-      await using a = await open("parent-a", "Alex", 3)
-      await using b = await open("parent-b", "Sam", 4)
-      await until(() => b.peers.length === 2 && a.peers.length === 2, 5000, "both to see each other")
-      b.disconnect()
-      await until(() => a.peers.length === 1 && b.peers.length === 1, 5000, "both to see the other leave")
-      b.connect()
-      // Awareness renews every 15 s; 3 s proves the reconnect itself brings the peers back.
-      await until(() => a.peers.length === 2 && b.peers.length === 2, 3000, "both to see each other again")
-      expect(b.peers.find((p) => !p.self)).toMatchObject({ caregiver: "parent-a", name: "Alex" })
-      expect(a.peers.find((p) => !p.self)).toMatchObject({ caregiver: "parent-b", name: "Sam" })
+    await using relay = await relayIn()
+    const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
+      phone(relay, LOG, caregiver, seed, { presence: { name }, maxReconnectDelayMs: 200 })
+    await using a = await open("parent-a", "Alex", 3)
+    await using b = await open("parent-b", "Sam", 4)
+    await until(() => b.peers.length === 2 && a.peers.length === 2, 5000, "both to see each other")
+    b.disconnect()
+    await until(() => a.peers.length === 1 && b.peers.length === 1, 5000, "both to see the other leave")
+    b.connect()
+    // Awareness renews every 15 s; 3 s proves the reconnect itself brings the peers back.
+    await until(() => a.peers.length === 2 && b.peers.length === 2, 3000, "both to see each other again")
+    expect(b.peers.find((p) => !p.self)).toMatchObject({ caregiver: "parent-a", name: "Alex" })
+    expect(a.peers.find((p) => !p.self)).toMatchObject({ caregiver: "parent-b", name: "Sam" })
 
-      // A new display name reaches the other phone without a reload.
-      b.setPresenceName("Sam R.")
-      await until(() => a.peers.find((p) => !p.self)?.name === "Sam R.", 3000, "A to see B's new name")
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    // A new display name reaches the other phone without a reload.
+    b.setPresenceName("Sam R.")
+    await until(() => a.peers.find((p) => !p.self)?.name === "Sam R.", 3000, "A to see B's new name")
   })
 
   it("B stops A's running latch: B records it, and A's session ends when the event arrives", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "relactation-presence-"))
-    try {
-      await using relay = await createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
-      const c = clock()
-      const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
-        openLog({
-          logId: LOG,
-          caregiver,
-          child: "baby-1",
-          url: relay.url,
-          token: relay.token(LOG),
-          WebSocketPolyfill: WebSocket,
-          persistence: { kind: "memory" },
-          projections: { timeZone: "Europe/Berlin" },
-          presence: { name },
-          now: c.now,
-          random: prng(seed)
-        })
-      await using a = await open("parent-a", "Alex", 5)
-      await using b = await open("parent-b", "Sam", 6)
-      const running = a.startSession({ kind: "latch", side: "right" })
-      const peerA = () => b.peers.find((p) => !p.self && p.session !== undefined)
-      await until(() => peerA() !== undefined, 5000, "B to see A's session")
-      c.advance(20 * 60 * 1000)
-      expect(await b.stopSession({ peer: 424242 })).toBeUndefined() // no such device: nothing
-      // Another latch (its own start time) does not end A's session.
-      const other = await b.append({ type: "latch", durationSec: 60, side: "left" })
-      await until(() => a.events.length === 1, 5000, "A to see B's own latch")
-      expect(a.session).toEqual(running)
-      const event = await b.stopSession({ peer: peerA()!.clientId })
-      expect(event).toMatchObject({ type: "latch", side: "right", at: running.startedAt, by: "parent-b" })
-      expect(event).toMatchObject({ durationSec: 1200 })
-      await until(() => a.session === undefined && a.events.length === 2, 5000, "A's session to end")
-      await until(() => peerA() === undefined, 5000, "B to see A's session end")
-      expect(a.events).toEqual(b.events)
-      expect(b.events.map((e) => e.id).sort()).toEqual([event!.id, other.id].sort())
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    await using relay = await relayIn()
+    const c = clock()
+    const open = (caregiver: string, name: string, seed: number): Promise<EventLog> =>
+      phone(relay, LOG, caregiver, seed, { presence: { name }, now: c.now })
+    await using a = await open("parent-a", "Alex", 5)
+    await using b = await open("parent-b", "Sam", 6)
+    const running = a.startSession({ kind: "latch", side: "right" })
+    const peerA = () => b.peers.find((p) => !p.self && p.session !== undefined)
+    await until(() => peerA() !== undefined, 5000, "B to see A's session")
+    c.advance(20 * 60 * 1000)
+    expect(await b.stopSession({ peer: 424242 })).toBeUndefined() // no such device: nothing
+    // Another latch (its own start time) does not end A's session.
+    const other = await b.append({ type: "latch", durationSec: 60, side: "left" })
+    await until(() => a.events.length === 1, 5000, "A to see B's own latch")
+    expect(a.session).toEqual(running)
+    const event = await b.stopSession({ peer: peerA()!.clientId })
+    expect(event).toMatchObject({ type: "latch", side: "right", at: running.startedAt, by: "parent-b" })
+    expect(event).toMatchObject({ durationSec: 1200 })
+    await until(() => a.session === undefined && a.events.length === 2, 5000, "A's session to end")
+    await until(() => peerA() === undefined, 5000, "B to see A's session end")
+    expect(a.events).toEqual(b.events)
+    expect(b.events.map((e) => e.id).sort()).toEqual([event!.id, other.id].sort())
   })
 
   it("treats malformed sessions from other devices as no session", () => {

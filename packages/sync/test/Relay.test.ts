@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import { WebsocketProvider } from "y-websocket"
 import * as Y from "yjs"
-import { type EventLog, type OpenLogOptions, openLog } from "../src/node.js"
-import { prng, until } from "./helpers.js"
+import type { EventLog, OpenLogOptions } from "../src/node.js"
+import { phone, until } from "./helpers.js"
 
 const LOG = "family-relay-1"
 let dir: string
@@ -29,17 +29,8 @@ const client = (
   seed: number,
   extra: Partial<OpenLogOptions> = {}
 ): Promise<EventLog> =>
-  openLog({
-    logId: LOG,
-    caregiver,
-    child: "baby-1",
-    url: relay.url,
-    token: relay.token(LOG),
-    WebSocketPolyfill: WebSocket,
-    persistence: { kind: "memory" },
+  phone(relay, LOG, caregiver, seed, {
     projections: { timeZone: "Europe/Berlin", dayStartHour: 6 },
-    random: prng(seed),
-    maxReconnectDelayMs: 300,
     ...extra
   })
 

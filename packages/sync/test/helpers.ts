@@ -1,4 +1,7 @@
-// Test helpers: waiting on conditions with a deadline (never a bare sleep), seeded randomness.
+// Test helpers: waiting on conditions with a deadline (never a bare sleep), seeded randomness, and
+// phones on a real relay.
+import WebSocket from "ws"
+import { type EventLog, type OpenLogOptions, openLog } from "../src/node.js"
 
 /** Polls `predicate` every few ms until it holds; fails with `what` after `timeoutMs`. */
 export const until = async (
@@ -43,3 +46,28 @@ export const seedFromEnv = (name: string): number => {
   console.log(`[${name}] seed ${seed} (replay with FC_SEED=${seed})`)
   return seed
 }
+
+/**
+ * A phone on a relay: memory persistence, Europe/Berlin, child `baby-1`, ids from a PRNG with
+ * `seed`, quick reconnects; `extra` overrides any of it.
+ */
+export const phone = (
+  relay: { url: string; token(logId: string): string },
+  logId: string,
+  caregiver: string,
+  seed: number,
+  extra: Partial<OpenLogOptions> = {}
+): Promise<EventLog> =>
+  openLog({
+    logId,
+    caregiver,
+    child: "baby-1",
+    url: relay.url,
+    token: relay.token(logId),
+    WebSocketPolyfill: WebSocket,
+    persistence: { kind: "memory" },
+    projections: { timeZone: "Europe/Berlin" },
+    random: prng(seed),
+    maxReconnectDelayMs: 300,
+    ...extra
+  })
