@@ -8,7 +8,7 @@
  */
 import type { LogEntry } from "./Codec.js"
 import type { Milk, Side, Via } from "./Event.js"
-import { type DayAcc, type Days, daySink, dateOf, lowerBound, makeDays, readDays } from "./internal/Days.js"
+import { type DayAcc, type Days, daySink, dateOf, dayIndex, makeDays, readDays } from "./internal/Days.js"
 import { admit, type EventSet, makeEventSet, skippedOf } from "./internal/EventSet.js"
 import { checkDayOptions } from "./internal/InvalidOptions.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
@@ -169,7 +169,7 @@ const daysOf = (state: DailyTotalsState, previous: ReadonlyArray<DayTotals> | un
   const list = previous.slice()
   for (let i = previous.length; i < order.length; i++) list.push(totalsOf(order[i]!))
   for (const acc of dirty) {
-    const i = lowerBound(order, acc.day)
+    const i = dayIndex(order, acc.day)
     if (i < previous.length) list[i] = totalsOf(acc)
   }
   return list

@@ -7,7 +7,7 @@
  */
 import type { LogEntry } from "./Codec.js"
 import type { DailyTotalsOptions } from "./DailyTotals.js"
-import { type DayAcc, type Days, daySink, dateOf, lowerBound, makeDays, readDays } from "./internal/Days.js"
+import { type DayAcc, type Days, daySink, dateOf, dayIndex, makeDays, readDays } from "./internal/Days.js"
 import { admit, type EventSet, makeEventSet, skippedOf } from "./internal/EventSet.js"
 import { checkDayOptions } from "./internal/InvalidOptions.js"
 import { dateOfDay } from "./internal/LocalTime.js"
@@ -179,7 +179,7 @@ const daysOf = (state: RelactationProgressState, previous: ReadonlyArray<Progres
   for (let i = previous.length; i < order.length; i++) days.push(progressDay(order, i, windowStart(order, i)))
   for (const acc of dirty) {
     const until = acc.day + 6
-    for (let i = lowerBound(order, acc.day); i < previous.length && order[i]!.day <= until; i++) {
+    for (let i = dayIndex(order, acc.day); i < previous.length && order[i]!.day <= until; i++) {
       days[i] = progressDay(order, i, windowStart(order, i))
     }
   }

@@ -8,15 +8,8 @@
  */
 import type { LogEntry } from "./Codec.js"
 import type { Child, Place, Sex, WeighIn } from "./Event.js"
-import {
-  admit,
-  compareInstants,
-  type EventSet,
-  isLater,
-  makeEventSet,
-  type Sink,
-  skippedOf
-} from "./internal/EventSet.js"
+import { compareEvents, isLaterEvent, lowerBound } from "./EventOrder.js"
+import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
 import { instantMs } from "./internal/LocalTime.js"
 import { checkBirthDate, checkChild, checkSex } from "./internal/InvalidOptions.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
@@ -182,22 +175,9 @@ const BRACKET_DAYS = 14
 
 const round1 = (n: number): number => Math.round(n * 10) / 10
 
-const byTime = (a: { at: string; id: string }, b: { at: string; id: string }): number => {
-  const c = compareInstants(a.at, b.at)
-  return c !== 0 ? c : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-}
-
+const byEvent = (a: Timed, w: WeighIn): number => compareEvents(a.w, w)
 // Where a weigh-in goes (or is) in the sorted list: the first index not before it.
-const indexOf = (list: ReadonlyArray<Timed>, w: WeighIn): number => {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (byTime(list[mid]!.w, w) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
+const indexOf = (list: ReadonlyArray<Timed>, w: WeighIn): number => lowerBound(list, w, byEvent)
 
 const sink: Sink<WeightTrendState> = {
   relevant: (fact) => fact.type === "weigh-in" || fact.type === "child",
@@ -206,7 +186,7 @@ const sink: Sink<WeightTrendState> = {
       const list = state.weighIns
       const last = list[list.length - 1]
       const timed = { t: instantMs(fact.at), w: fact }
-      if (last === undefined || byTime(last.w, fact) < 0) list.push(timed)
+      if (last === undefined || compareEvents(last.w, fact) < 0) list.push(timed)
       else list.splice(indexOf(list, fact), 0, timed)
     } else if (fact.type === "child") state.profiles.set(fact.id, fact)
     state.changed = true
@@ -269,7 +249,7 @@ const weightAtAge = (points: ReadonlyArray<WeightPoint>, age: number): number | 
 
 const compute = (state: WeightTrendState): WeightTrend => {
   let profile: Child | undefined
-  for (const p of state.profiles.values()) if (profile === undefined || isLater(p, profile)) profile = p
+  for (const p of state.profiles.values()) if (profile === undefined || isLaterEvent(p, profile)) profile = p
   const birthDate = state.options.birthDate ?? profile?.birthDate
   const sex = state.options.sex ?? profile?.sex
   const birth = birthDate === undefined ? undefined : Date.parse(`${birthDate}T00:00:00Z`)
@@ -345,8 +325,9 @@ const compute = (state: WeightTrendState): WeightTrend => {
 }
 
 /**
- * The incremental form of {@link weightTrend}: `apply` records a weigh-in or profile in O(1);
- * `result` sorts and computes only after a change. `initial` throws {@link InvalidOptions} for a
+ * The incremental form of {@link weightTrend}: `apply` inserts a weigh-in at its place in the
+ * list kept in {@link compareEvents} order (an append for a log read in time order) or records a
+ * profile; `result` recomputes only after a change, with no sort. `initial` throws {@link InvalidOptions} for a
  * malformed `child`, `birthDate` or `sex`.
  *
  * @since 0.1.0

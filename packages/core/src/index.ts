@@ -6,6 +6,7 @@
 export * from "./Codec.js"
 export * from "./Draft.js"
 export * from "./Event.js"
+export * from "./EventOrder.js"
 export * from "./Id.js"
 export * from "./InvalidEvent.js"
 export * from "./Protocol.js"

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import type { Milk, Side, Via } from "../Event.js"
+import { lowerBound } from "../EventOrder.js"
 import type { Fact, Sink } from "./EventSet.js"
 import type { DayOptions } from "./InvalidOptions.js"
 import { dateOfDay, instantMs, offsetIn, type ZoneOffsets, zoneOffsets } from "./LocalTime.js"
@@ -113,16 +114,9 @@ const newDay = (day: number): DayAcc => ({
  *
  * @internal
  */
-export const lowerBound = (order: ReadonlyArray<DayAcc>, day: number): number => {
-  let lo = 0
-  let hi = order.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (order[mid]!.day < day) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
+export const dayIndex = (order: ReadonlyArray<DayAcc>, day: number): number => lowerBound(order, day, byDay)
+
+const byDay = (acc: DayAcc, day: number): number => acc.day - day
 
 /**
  * Whether a fact belongs to a day: profiles are facts about people, not about a day.
@@ -143,7 +137,7 @@ const dayOf = (days: Days, dayNumber: number): DayAcc => {
       const n = order.length
       // Logs mostly grow forward in time: appending keeps the order without a sort.
       if (n === 0 || order[n - 1]!.day < dayNumber) order.push(acc)
-      else if (days.live) order.splice(lowerBound(order, dayNumber), 0, acc)
+      else if (days.live) order.splice(dayIndex(order, dayNumber), 0, acc)
       else days.order = undefined
       if (days.order !== order || order[order.length - 1] !== acc) days.reshaped = true
     }
@@ -212,7 +206,7 @@ export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
     days.reshaped = true
     const order = days.order
     if (order !== undefined) {
-      if (days.live) order.splice(lowerBound(order, acc.day), 1)
+      if (days.live) order.splice(dayIndex(order, acc.day), 1)
       else days.order = undefined
     }
   }

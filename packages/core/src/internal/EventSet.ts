@@ -123,27 +123,3 @@ export const admit = <S>(set: EventSet, entry: LogEntry, sink: Sink<S>, state: S
  * @internal
  */
 export const skippedOf = (set: EventSet): Skipped => ({ unknown: set.unknown, invalid: set.invalid })
-
-/**
- * Whether `a` is later than `b` by (`at`, `id`): the order "latest wins" uses for profiles.
- *
- * @internal
- */
-export const isLater = (
-  a: { readonly at: string; readonly id: string },
-  b: { readonly at: string; readonly id: string }
-): boolean => {
-  const c = compareInstants(a.at, b.at)
-  return c === 0 ? a.id > b.id : c > 0
-}
-
-/**
- * Compares two ISO instants. Strings of the same shape compare as text; `.5Z` vs `Z` (optional
- * fractions) do not, so those fall back to parsing.
- *
- * @internal
- */
-export const compareInstants = (a: string, b: string): number => {
-  if (a.length === b.length) return a < b ? -1 : a > b ? 1 : 0
-  return Date.parse(a) - Date.parse(b)
-}
