@@ -1,4 +1,4 @@
-// Two phones on one family log through a real relay, in Debian's chromium: a live timer, an entry
+// Two phones on one family log through a real relay, in a real Chromium: a live timer, an entry
 // that shows up on the other phone with the same totals, and offline logging on one phone while
 // the other keeps logging, converging when it comes back.
 import type { Browser } from "playwright-core"

@@ -1,43 +1,21 @@
-// Fixtures for the real-browser tests: Debian's chromium driven by playwright-core (no browser is
-// ever downloaded), a real relay on port 0 with a temporary data folder, the built app served by
-// the same static server the demo uses, and one browser context per phone.
-import { existsSync, mkdirSync } from "node:fs"
+// Fixtures for the real-browser tests: a Chromium (browser.ts: nothing is downloaded from outside the
+// npm registry) driven by playwright-core, a real relay on port 0 with a temporary data folder, the
+// built app served by the same static server the demo uses, and one browser context per phone.
+import { mkdirSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { createRelay, type RelayHandle } from "@relactation/server"
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
+import type { Browser, BrowserContext, Page } from "playwright-core"
 import { ensureBuilt } from "../scripts/build.js"
 import { serveStatic, type StaticServer } from "../scripts/serve.js"
 
+export { launchChromium } from "./browser.js"
 export { ensureBuilt }
 
-export const CHROMIUM = "/usr/bin/chromium"
 export const appDir = fileURLToPath(new URL("..", import.meta.url))
 const dist = join(appDir, "dist")
-
-/** Fails (never skips) when chromium is missing, saying how to install it. */
-export const launchChromium = async (): Promise<Browser> => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser tests need Debian's chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`
-    )
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-      "--no-first-run"
-    ]
-  })
-}
 
 export interface Family {
   readonly relay: RelayHandle
