@@ -1,7 +1,7 @@
 // The app's view of one family log: opening it from a link, re-rendering when anything changes
 // (a new event, the connection status, the other phone's presence), and the small readings the
 // screens need that are not projections (who is called what, which entries were retracted).
-import type { Child, Event } from "@relactation/core"
+import { type Child, type Current, current, type DayEvent, type Event, isDayEvent } from "@relactation/core"
 import { type EventLog, openLog, type ProjectionOptions } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
 import type { Link, Settings } from "./Link.js"
@@ -52,38 +52,34 @@ export const useNow = (active: boolean): number => {
   return active ? now : Date.now()
 }
 
-/** Ids of events that a retraction cancels (a retraction of a retraction is ignored). */
-export const retracted = (events: ReadonlyArray<Event>): ReadonlySet<string> => {
-  const targets = new Set<string>()
-  for (const e of events) if (e.type === "retract") targets.add(e.target)
-  return targets
+// The rules (which entries a retraction removes, which profile is the latest in force) are core's:
+// `current` applies them once per version of the log, so every screen reads the same answer.
+const currents = new WeakMap<ReadonlyArray<Event>, Current>()
+const currentOf = (events: ReadonlyArray<Event>): Current => {
+  let found = currents.get(events)
+  if (found === undefined) {
+    found = current(events)
+    currents.set(events, found)
+  }
+  return found
 }
 
-/** Latest display name per caregiver id. */
-export const caregiverNames = (events: ReadonlyArray<Event>): ReadonlyMap<string, string> => {
-  const names = new Map<string, string>()
-  // `events` is sorted by (at, id), so the last one seen wins.
-  for (const e of events) if (e.type === "caregiver") names.set(e.by, e.name)
-  return names
-}
+/** Ids of events that a retraction in force cancels (a retraction of a retraction is ignored). */
+export const retracted = (events: ReadonlyArray<Event>): ReadonlySet<string> => currentOf(events).retracted
 
-/** The latest profile of a child. */
-export const childProfile = (events: ReadonlyArray<Event>, child: string): Child | undefined => {
-  let latest: Child | undefined
-  for (const e of events) if (e.type === "child" && e.child === child) latest = e
-  return latest
-}
+/** Latest display name in force per caregiver id. */
+export const caregiverNames = (events: ReadonlyArray<Event>): ReadonlyMap<string, string> =>
+  new Map([...currentOf(events).caregivers].map(([by, profile]) => [by, profile.name]))
+
+/** The latest profile of a child in force (the one before, when the latest was retracted). */
+export const childProfile = (events: ReadonlyArray<Event>, child: string): Child | undefined =>
+  currentOf(events).children.get(child)
 
 /** Entries a caregiver sees in a list: facts about the baby, not profiles or retractions. */
-export type Entry = Exclude<Event, { type: "retract" | "child" | "caregiver" }>
+export type Entry = DayEvent
 
-export const isEntry = (e: Event): e is Entry =>
-  e.type !== "retract" && e.type !== "child" && e.type !== "caregiver"
+export const isEntry = isDayEvent
 
 /** Current entries (not retracted), newest first. */
-export const currentEntries = (events: ReadonlyArray<Event>): Array<Entry> => {
-  const gone = retracted(events)
-  const out: Array<Entry> = []
-  for (const e of events) if (isEntry(e) && !gone.has(e.id)) out.push(e)
-  return out.reverse()
-}
+export const currentEntries = (events: ReadonlyArray<Event>): Array<Entry> =>
+  currentOf(events).entries.slice().reverse()

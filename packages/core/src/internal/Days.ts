@@ -10,7 +10,7 @@ import type { Milk, Side, Via } from "../Event.js"
 import { lowerBound } from "../EventOrder.js"
 import type { Fact, Sink } from "./EventSet.js"
 import type { DayOptions } from "./InvalidOptions.js"
-import { dateOfDay, instantMs, offsetIn, type ZoneOffsets, zoneOffsets } from "./LocalTime.js"
+import { dateOfDay, inNightWindow, instantMs, offsetIn, type ZoneOffsets, zoneOffsets } from "./LocalTime.js"
 
 const HOUR = 3_600_000
 const DAY = 86_400_000
@@ -168,10 +168,7 @@ export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
       acc.bySide[fact.side] += sign
       // The night window is a wall-clock window, independent of the day's start hour.
       const hour = (((local % DAY) + DAY) % DAY) / HOUR
-      const { nightStart, nightEnd } = days.options
-      const night =
-        nightStart < nightEnd ? hour >= nightStart && hour < nightEnd : hour >= nightStart || hour < nightEnd
-      if (night) acc.nightLatches += sign
+      if (inNightWindow(hour, days.options.nightStart, days.options.nightEnd)) acc.nightLatches += sign
       break
     }
     case "pump":

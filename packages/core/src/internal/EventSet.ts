@@ -123,3 +123,14 @@ export const admit = <S>(set: EventSet, entry: LogEntry, sink: Sink<S>, state: S
  * @internal
  */
 export const skippedOf = (set: EventSet): Skipped => ({ unknown: set.unknown, invalid: set.invalid })
+
+/**
+ * The ids of the facts seen so far that a retraction in force removes (whichever came first).
+ *
+ * @internal
+ */
+export const retractedIds = (set: EventSet): Set<string> => {
+  const out = new Set<string>()
+  for (const [id, known] of set.ids) if (known === DEAD) out.add(id)
+  return out
+}

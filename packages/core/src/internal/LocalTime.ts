@@ -205,6 +205,15 @@ export const localHourOfDay = (timeZone: string, ms: number): number => {
 }
 
 /**
+ * Whether a local hour of day (fractional, see {@link localHourOfDay}) is in the night window
+ * `[start, end)`, which wraps midnight when `start > end`.
+ *
+ * @internal
+ */
+export const inNightWindow = (hour: number, start: number, end: number): boolean =>
+  start < end ? hour >= start && hour < end : hour >= start || hour < end
+
+/**
  * The calendar date `YYYY-MM-DD` of a day number.
  *
  * @since 0.1.0
