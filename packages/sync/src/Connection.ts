@@ -13,6 +13,7 @@ import type { Awareness } from "y-protocols/awareness"
 import * as syncProtocol from "y-protocols/sync"
 import { messageSync, WebsocketProvider } from "y-websocket"
 import type * as Y from "yjs"
+import * as Listeners from "./internal/Listeners.js"
 
 /**
  * Where a log stands with the relay:
@@ -55,6 +56,8 @@ export interface ConnectionOptions {
   readonly broadcastChannel: boolean
   /** Upper bound of the reconnect delay; default 5000 ms. */
   readonly maxBackoffMs?: number
+  /** Where a throwing `onStatus` listener is reported; default `console.error`. */
+  readonly report?: Listeners.ReportError
 }
 
 /**
@@ -113,7 +116,7 @@ export const make = (options: ConnectionOptions): Connection => {
       : { WebSocketPolyfill: options.WebSocketPolyfill as typeof WebSocket })
   })
 
-  const listeners = new Set<(status: Status) => void>()
+  const listeners = Listeners.make<Status>("onStatus", options.report ?? Listeners.consoleReport)
   let status: Status = "offline"
   let wanted = false
   let destroyed = false
@@ -137,13 +140,7 @@ export const make = (options: ConnectionOptions): Connection => {
     if (next === status) return
     status = next
     if (next === "synced") attempts = 0
-    for (const listener of [...listeners]) {
-      try {
-        listener(next)
-      } catch {
-        // A failing listener must not break the connection or the other listeners.
-      }
-    }
+    listeners.emit(next)
   }
 
   const original = provider.messageHandlers[messageSync]!
@@ -215,12 +212,7 @@ export const make = (options: ConnectionOptions): Connection => {
     get status() {
       return status
     },
-    onStatus: (listener) => {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
+    onStatus: listeners.add,
     connect: () => {
       if (destroyed) return
       wanted = true

@@ -1,7 +1,8 @@
 /**
- * The Effect face of the log, over the same implementation as `openLog`: an `EventLog` service
- * whose layer opens the log in a scope (and closes it when the scope ends), `Persistence` layers,
- * `Stream`s of changes and statuses, and `append` with typed errors.
+ * The Effect face of the log, over the same implementation as `openLog`: a `Log` service (its
+ * value is the `EventLog` handle `openLog` gives) whose layer opens the log in a scope and closes
+ * it when the scope ends, `Persistence` layers, `Stream`s of changes and statuses, and `append`
+ * with typed errors.
  *
  * @since 0.1.0
  */
@@ -49,7 +50,8 @@ const isOpenError = tagged("InvalidLogOptions", "PersistenceError", "InvalidOpti
 const isAppendError = tagged("InvalidEvent", "LogClosed", "PersistenceError")
 
 /**
- * The open log, as a service. Build it with {@link EventLog.layer} and a `Persistence` layer.
+ * The open log, as a service: its value is the `EventLog` handle `openLog` resolves with. Provide
+ * it with {@link Log.layer} and a `Persistence` layer.
  *
  * @example
  * ```ts
@@ -57,11 +59,11 @@ const isAppendError = tagged("InvalidEvent", "LogClosed", "PersistenceError")
  * import { EffectApi, Persistence } from "@relactation/sync"
  *
  * const program = Effect.gen(function* () {
- *   const log = yield* EffectApi.EventLog
+ *   const log = yield* EffectApi.Log
  *   yield* EffectApi.append({ type: "weigh-in", grams: 3650 })
  *   return log.dailyTotals
  * })
- * const LogLive = EffectApi.EventLog.layer({
+ * const LogLive = EffectApi.Log.layer({
  *   logId: "family-7f3a9c",
  *   caregiver: "parent-a",
  *   child: "baby-1",
@@ -73,7 +75,7 @@ const isAppendError = tagged("InvalidEvent", "LogClosed", "PersistenceError")
  * @since 0.1.0
  * @category services
  */
-export class EventLog extends Context.Service<EventLog, EventLogHandle>()("@relactation/sync/EventLog") {
+export class Log extends Context.Service<Log, EventLogHandle>()("@relactation/sync/EventLog") {
   /**
    * Opens the log when the layer is built (after persistence loaded), closes it when the layer's
    * scope ends. Persistence comes from the `Persistence` service.
@@ -83,9 +85,9 @@ export class EventLog extends Context.Service<EventLog, EventLogHandle>()("@rela
    */
   static readonly layer = (
     options: Omit<OpenLogOptions, "persistence">
-  ): Layer.Layer<EventLog, OpenError, Persistence> =>
+  ): Layer.Layer<Log, OpenError, Persistence> =>
     Layer.effect(
-      EventLog,
+      Log,
       Effect.gen(function* () {
         const adapter = yield* Persistence
         return yield* Effect.acquireRelease(
@@ -100,13 +102,28 @@ export class EventLog extends Context.Service<EventLog, EventLogHandle>()("@rela
 }
 
 /**
+ * The `Log` service under its former name.
+ *
+ * @deprecated Use {@link Log}: `EventLog` is also the name of the handle type.
+ * @since 0.1.0
+ * @category services
+ */
+export const EventLog = Log
+/**
+ * @deprecated Use {@link Log}.
+ * @since 0.1.0
+ * @category services
+ */
+export type EventLog = Log
+
+/**
  * Validates and stores an event (or draft), failing with `InvalidEvent` and storing nothing.
  *
  * @since 0.1.0
  * @category operations
  */
-export const append = (input: AppendInput): Effect.Effect<Event, AppendError, EventLog> =>
-  EventLog.use((log) => fromPromise<Event, AppendError>(() => log.append(input), isAppendError))
+export const append = (input: AppendInput): Effect.Effect<Event, AppendError, Log> =>
+  Log.use((log) => fromPromise<Event, AppendError>(() => log.append(input), isAppendError))
 
 /**
  * Retracts an earlier event.
@@ -114,8 +131,8 @@ export const append = (input: AppendInput): Effect.Effect<Event, AppendError, Ev
  * @since 0.1.0
  * @category operations
  */
-export const retract = (target: string, reason?: string): Effect.Effect<Event, AppendError, EventLog> =>
-  EventLog.use((log) => fromPromise<Event, AppendError>(() => log.retract(target, reason), isAppendError))
+export const retract = (target: string, reason?: string): Effect.Effect<Event, AppendError, Log> =>
+  Log.use((log) => fromPromise<Event, AppendError>(() => log.retract(target, reason), isAppendError))
 
 /**
  * Every change from now on (local, remote, persistence), until the stream is interrupted.
@@ -123,15 +140,14 @@ export const retract = (target: string, reason?: string): Effect.Effect<Event, A
  * @since 0.1.0
  * @category streams
  */
-export const changes: Stream.Stream<LogChange, never, EventLog> = Stream.callback<LogChange, never, EventLog>(
-  (queue) =>
-    Effect.gen(function* () {
-      const log = yield* EventLog
-      yield* Effect.acquireRelease(
-        Effect.sync(() => log.subscribe((change) => Queue.offerUnsafe(queue, change))),
-        (unsubscribe) => Effect.sync(unsubscribe)
-      )
-    })
+export const changes: Stream.Stream<LogChange, never, Log> = Stream.callback<LogChange, never, Log>((queue) =>
+  Effect.gen(function* () {
+    const log = yield* Log
+    yield* Effect.acquireRelease(
+      Effect.sync(() => log.subscribe((change) => Queue.offerUnsafe(queue, change))),
+      (unsubscribe) => Effect.sync(unsubscribe)
+    )
+  })
 )
 
 /**
@@ -140,16 +156,15 @@ export const changes: Stream.Stream<LogChange, never, EventLog> = Stream.callbac
  * @since 0.1.0
  * @category streams
  */
-export const statusChanges: Stream.Stream<Status, never, EventLog> = Stream.callback<Status, never, EventLog>(
-  (queue) =>
-    Effect.gen(function* () {
-      const log = yield* EventLog
-      Queue.offerUnsafe(queue, log.status)
-      yield* Effect.acquireRelease(
-        Effect.sync(() => log.onStatus((status) => Queue.offerUnsafe(queue, status))),
-        (unsubscribe) => Effect.sync(unsubscribe)
-      )
-    })
+export const statusChanges: Stream.Stream<Status, never, Log> = Stream.callback<Status, never, Log>((queue) =>
+  Effect.gen(function* () {
+    const log = yield* Log
+    Queue.offerUnsafe(queue, log.status)
+    yield* Effect.acquireRelease(
+      Effect.sync(() => log.onStatus((status) => Queue.offerUnsafe(queue, status))),
+      (unsubscribe) => Effect.sync(unsubscribe)
+    )
+  })
 )
 
 /**
@@ -158,7 +173,7 @@ export const statusChanges: Stream.Stream<Status, never, EventLog> = Stream.call
  * @since 0.1.0
  * @category operations
  */
-export const whenSynced: Effect.Effect<void, LogClosed | InvalidLogOptions, EventLog> = EventLog.use((log) =>
+export const whenSynced: Effect.Effect<void, LogClosed | InvalidLogOptions, Log> = Log.use((log) =>
   fromPromise<void, LogClosed | InvalidLogOptions>(
     () => log.whenSynced(),
     tagged("LogClosed", "InvalidLogOptions")

@@ -6,43 +6,38 @@
  * @since 0.1.0
  */
 import {
-  type DailyTotals,
-  type DailyTotalsOptions,
-  DailyTotalsReducer,
   type Draft,
-  decodeEntry,
   type Event,
   encodeEvent,
   type InvalidEntry,
   InvalidEvent,
   isEvent,
-  isLogId,
-  type LogEntry,
   makeSync,
+  type DailyTotals,
   type RelactationProgress,
-  type RelactationProgressOptions,
-  RelactationProgressReducer,
   type UnknownEntry,
   validateEvent,
-  type WeightTrend,
-  type WeightTrendOptions,
-  WeightTrendReducer
+  type WeightTrend
 } from "@relactation/core"
 import { Result } from "effect"
 import { Awareness } from "y-protocols/awareness"
 import * as Y from "yjs"
 import * as Connection from "./Connection.js"
-import * as LiveProjections from "./LiveProjections.js"
+import { checkOptions, resolveAdapter } from "./internal/checkOptions.js"
+import * as EntryIndex from "./internal/EntryIndex.js"
+import * as Listeners from "./internal/Listeners.js"
+import { opt } from "./internal/opt.js"
+import { guarded } from "./internal/persistenceError.js"
+import * as Projections from "./internal/Projections.js"
+import * as Sessions from "./internal/Sessions.js"
 import {
-  indexedDbAdapter,
   isBrowser,
-  memoryAdapter,
   type PersistenceAdapter,
   type PersistenceOption,
   type PersistenceSession
 } from "./Persistence.js"
 import * as Presence from "./Presence.js"
-import { InvalidLogOptions, LogClosed, PersistenceError } from "./SyncError.js"
+import { InvalidLogOptions, LogClosed } from "./SyncError.js"
 
 /**
  * The name of the Yjs map that holds the events (part of the documented layout).
@@ -103,7 +98,20 @@ export interface OpenLogOptions {
   readonly broadcastChannel?: boolean
   /** Upper bound of the (jittered, exponential) reconnect delay; default 5000 ms. */
   readonly maxReconnectDelayMs?: number
+  /**
+   * Where an exception thrown by an app listener (`subscribe`, `onStatus`, `onPeers`) goes; default
+   * `console.error`. A throwing listener never stops the other listeners or the log.
+   */
+  readonly onError?: (error: unknown, source: ListenerSource) => void
 }
+
+/**
+ * Which kind of listener threw (the second argument of `onError`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListenerSource = Listeners.ListenerSource
 
 /**
  * What `subscribe` listeners get: the valid events newly seen, and where they came from.
@@ -193,9 +201,9 @@ export interface EventLog {
   /** Devices on the log now, this one included (`self: true`). */
   readonly peers: ReadonlyArray<Presence.Peer>
   onPeers(listener: (peers: ReadonlyArray<Presence.Peer>) => void): () => void
-  /** Starts (or replaces) this device's running session; throws `InvalidEvent` on a bad one. */
   /** Changes the display name the other devices see (presence only; log a `caregiver` event too). */
   setPresenceName(name: string | undefined): void
+  /** Starts (or replaces) this device's running session; throws `InvalidEvent` on a bad one. */
   startSession(session: SessionStart): Presence.RunningSession
   /**
    * Appends the session's latch/pump event and ends it; resolves `undefined` with no session. With
@@ -225,96 +233,32 @@ export type FileAdapterFactory = (path: string) => PersistenceAdapter
 
 const LOCAL = Symbol.for("@relactation/sync/local")
 
-// The event a running session becomes: same kind, same child, starting when the session started.
-const endsSession = (session: Presence.RunningSession, event: Event): boolean =>
-  event.type === session.kind && event.at === session.startedAt && event.child === session.child
-
-const resolveAdapter = (
-  option: PersistenceOption | undefined,
-  file: FileAdapterFactory | undefined
-): PersistenceAdapter => {
-  if (option === undefined) return isBrowser() ? indexedDbAdapter : memoryAdapter
-  switch (option.kind) {
-    case "memory":
-      return memoryAdapter
-    case "indexeddb":
-      return indexedDbAdapter
-    case "custom":
-      return option.adapter
-    case "file":
-      if (file === undefined) {
-        throw new InvalidLogOptions({
-          option: "persistence",
-          rule: 'kind "file" needs openLog from "@relactation/sync/node"'
-        })
-      }
-      return file(option.path)
-  }
-}
-
-const opt = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
-  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
-
-const dailyOptionsOf = (p: ProjectionOptions): DailyTotalsOptions => ({
-  timeZone: p.timeZone,
-  ...opt("dayStartHour", p.dayStartHour),
-  ...opt("night", p.night),
-  ...opt("child", p.child)
-})
-const progressOptionsOf = (p: ProjectionOptions): RelactationProgressOptions => dailyOptionsOf(p)
-const weightOptionsOf = (p: ProjectionOptions): WeightTrendOptions => ({
-  ...opt("child", p.child),
-  ...opt("birthDate", p.birthDate),
-  ...opt("sex", p.sex)
-})
-
-const keyMismatch = (raw: unknown, event: Event): InvalidEntry => ({
-  _tag: "InvalidEntry",
-  id: event.id,
-  type: event.type,
-  problems: [{ path: ["id"], message: "must equal the entry's key in the events map" }],
-  reason: `${event.type}.id: must equal the entry's key in the events map`,
-  raw
-})
-
-/** Decodes one map entry; a valid event stored under another key is invalid. */
-const decodeAt = (key: string, raw: unknown): LogEntry => {
-  const entry = decodeEntry(raw)
-  return isEvent(entry) && entry.id !== key ? keyMismatch(raw, entry) : entry
-}
-
 const isEventInput = (input: AppendInput): input is Event => "v" in input && "recordedAt" in input
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
-const report = (error: unknown): void => {
-  // A throwing listener is an app bug: surface it where the platform shows such errors, but do
-  // not let it break the log or the other listeners.
-  const reportError = (globalThis as { reportError?: (e: unknown) => void }).reportError
-  if (typeof reportError === "function") reportError(error)
-}
-
-const checkOptions = (options: OpenLogOptions): void => {
-  if (!isLogId(options.logId)) {
-    throw new InvalidLogOptions({ option: "logId", rule: "must be 8–64 characters of [A-Za-z0-9_-]" })
-  }
-  if (typeof options.caregiver !== "string" || options.caregiver.length === 0) {
-    throw new InvalidLogOptions({ option: "caregiver", rule: "must be a non-empty caregiver id" })
-  }
-  if ((options.url === undefined) !== (options.token === undefined)) {
-    throw new InvalidLogOptions({ option: "url", rule: "url and token must be given together" })
-  }
-  if (
-    options.url !== undefined &&
-    options.WebSocketPolyfill === undefined &&
-    typeof globalThis.WebSocket === "undefined"
-  ) {
-    throw new InvalidLogOptions({
-      option: "WebSocketPolyfill",
-      rule: 'is required where there is no global WebSocket: pass WebSocket from "ws"'
+/** Resolves when `connection` is synced; rejects with `LogClosed` if `closed` fires first. */
+const waitForSynced = (
+  connection: Connection.Connection,
+  closedWaiters: Set<(error: LogClosed) => void>
+): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      off()
+      closedWaiters.delete(fail)
+    }
+    const fail = (error: LogClosed): void => {
+      done()
+      reject(error)
+    }
+    const off = connection.onStatus((status) => {
+      if (status === "synced") {
+        done()
+        resolve()
+      }
     })
-  }
-}
+    closedWaiters.add(fail)
+  })
 
 /**
  * Opens a log with a given way of making file adapters (the Node entry passes one).
@@ -330,141 +274,76 @@ export const openLogWith = async (
   const adapter = resolveAdapter(options.persistence, fileAdapter)
   const now = options.now ?? Date.now
   const random = options.random ?? Math.random
+  const report = Listeners.safeReport(options.onError ?? Listeners.consoleReport)
   const { logId } = options
+  const sessionContext: Sessions.Context = { caregiver: options.caregiver, child: options.child, now, random }
 
   const doc = new Y.Doc()
   const map = doc.getMap<unknown>(EVENTS_MAP)
   let session: PersistenceSession
   try {
-    session = await adapter.open(logId, doc)
-  } catch (cause) {
+    session = await guarded(adapter.kind, "open", () => adapter.open(logId, doc))
+  } catch (error) {
     doc.destroy()
-    throw cause instanceof PersistenceError
-      ? cause
-      : new PersistenceError({ kind: adapter.kind, operation: "open", cause })
+    throw error
   }
 
-  // Every entry of the map, decoded once, by key.
-  const entries = new Map<string, LogEntry>()
-  const events = new Map<string, Event>()
-  const problems = new Map<string, UnknownEntry | InvalidEntry>()
-  // Valid events in (at, id) order, kept by binary insertion (new events mostly land at the end);
-  // `sorted` is the snapshot apps read, replaced only when something changed.
-  let order: Array<readonly [number, Event]> | undefined
-  let sorted: ReadonlyArray<Event> | undefined
-  let problemList: ReadonlyArray<UnknownEntry | InvalidEntry> | undefined
-
-  const ingest = (key: string, raw: unknown): LogEntry => {
-    const entry = decodeAt(key, raw)
-    entries.set(key, entry)
-    if (isEvent(entry)) events.set(key, entry)
-    else problems.set(key, entry)
-    return entry
-  }
-  const ingestAll = (): void => {
-    entries.clear()
-    events.clear()
-    problems.clear()
-    for (const [key, raw] of map.entries()) ingest(key, raw)
-    order = undefined
-    sorted = undefined
-    problemList = undefined
-  }
-  const before = (a: readonly [number, Event], b: readonly [number, Event]): boolean =>
-    a[0] < b[0] || (a[0] === b[0] && a[1].id < b[1].id)
-  const insertInOrder = (event: Event): void => {
-    if (order === undefined) return
-    const item = [Date.parse(event.at), event] as const
-    let lo = 0
-    let hi = order.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (before(order[mid]!, item)) lo = mid + 1
-      else hi = mid
-    }
-    order.splice(lo, 0, item)
-  }
-  ingestAll()
-
-  const projectionOptions = options.projections
-  let daily: LiveProjections.LiveProjection<DailyTotalsOptions, DailyTotals>
-  let weight: LiveProjections.LiveProjection<WeightTrendOptions, WeightTrend>
-  let progress: LiveProjections.LiveProjection<RelactationProgressOptions, RelactationProgress>
+  const index = EntryIndex.make(map.entries())
+  let projections: Projections.Projections
   try {
-    daily = LiveProjections.make(DailyTotalsReducer, dailyOptionsOf(projectionOptions), entries.values())
-    weight = LiveProjections.make(WeightTrendReducer, weightOptionsOf(projectionOptions), entries.values())
-    progress = LiveProjections.make(
-      RelactationProgressReducer,
-      progressOptionsOf(projectionOptions),
-      entries.values()
-    )
+    projections = Projections.make(options.projections, index.entries)
   } catch (error) {
     await session.close().catch(() => {})
     doc.destroy()
     throw error
   }
-  const rebuildProjections = (): void => {
-    daily.rebuild(daily.options, entries.values())
-    weight.rebuild(weight.options, entries.values())
-    progress.rebuild(progress.options, entries.values())
-  }
 
-  const changeListeners = new Set<(change: LogChange) => void>()
-  const notify = (change: LogChange): void => {
-    for (const listener of [...changeListeners]) {
-      try {
-        listener(change)
-      } catch (error) {
-        report(error)
-      }
-    }
-  }
+  const changeListeners = Listeners.make<LogChange>("subscribe", report)
+
+  const originOf = (tx: Y.Transaction): LogChange["origin"] =>
+    tx.origin === LOCAL
+      ? "local"
+      : session.origin !== undefined && tx.origin === session.origin
+        ? "persistence"
+        : "remote"
 
   const observer = (event: Y.YMapEvent<unknown>, tx: Y.Transaction): void => {
     const added: Array<Event> = []
     let foreignEdit = false
     for (const [key, change] of event.changes.keys) {
-      if (change.action !== "add" || entries.has(key)) {
+      if (change.action !== "add" || index.has(key)) {
         foreignEdit = true
         break
       }
-      const entry = ingest(key, map.get(key))
-      daily.apply(entry)
-      weight.apply(entry)
-      progress.apply(entry)
-      if (isEvent(entry)) {
-        added.push(entry)
-        insertInOrder(entry)
-      }
+      const entry = index.add(key, map.get(key))
+      projections.apply(entry)
+      if (isEvent(entry)) added.push(entry)
     }
     if (foreignEdit) {
       // This library never changes or deletes an entry; a foreign writer did. The rare case is
       // handled by starting over, which keeps every device's projections equal.
-      const known = new Set(events.keys())
-      ingestAll()
-      rebuildProjections()
+      const known = new Set(index.eventKeys())
+      index.reset(map.entries())
+      projections.rebuild(index.entries)
       added.length = 0
-      for (const [key, e] of events) if (!known.has(key)) added.push(e)
+      for (const key of index.eventKeys()) if (!known.has(key)) added.push(index.event(key)!)
     }
-    if (added.length > 0) sorted = undefined
-    problemList = undefined
-    const origin: LogChange["origin"] =
-      tx.origin === LOCAL
-        ? "local"
-        : session.origin !== undefined && tx.origin === session.origin
-          ? "persistence"
-          : "remote"
+    const origin = originOf(tx)
     // Another device stopped this device's running session: its event is here, so the session ends.
     const running = presence.session
-    if (origin !== "local" && running !== undefined && added.some((e) => endsSession(running, e))) {
+    if (origin !== "local" && running !== undefined && added.some((e) => Sessions.endedBy(running, e))) {
       presence.setSession(undefined)
     }
-    if (added.length > 0 || foreignEdit) notify({ added, origin })
+    if (added.length > 0 || foreignEdit) changeListeners.emit({ added, origin })
   }
   map.observe(observer)
 
   const awareness = new Awareness(doc)
-  const presence = Presence.make(awareness, { caregiver: options.caregiver, name: options.presence?.name })
+  const presence = Presence.make(awareness, {
+    caregiver: options.caregiver,
+    name: options.presence?.name,
+    report
+  })
   // Connecting only now, after persistence loaded: the relay then sends only what is missing.
   const connection =
     options.url !== undefined && options.token !== undefined
@@ -477,6 +356,7 @@ export const openLogWith = async (
           WebSocketPolyfill: options.WebSocketPolyfill,
           random,
           broadcastChannel: options.broadcastChannel ?? isBrowser(),
+          report,
           ...opt("maxBackoffMs", options.maxReconnectDelayMs)
         })
       : Connection.none
@@ -484,23 +364,14 @@ export const openLogWith = async (
   let closing: Promise<void> | undefined
   const closedWaiters = new Set<(error: LogClosed) => void>()
   const closedError = (): LogClosed => new LogClosed({ logId })
-
-  const flush = async (): Promise<void> => {
-    try {
-      await session.flush()
-    } catch (cause) {
-      throw cause instanceof PersistenceError
-        ? cause
-        : new PersistenceError({ kind: adapter.kind, operation: "write", cause })
-    }
-  }
+  const flush = (): Promise<void> => guarded(adapter.kind, "write", () => session.flush())
 
   /** Stores a valid event (synchronously), unless its id is taken. */
   const store = (event: Event): Event => {
     const encoded = encodeEvent(event)
     const existing = map.get(event.id)
     if (existing !== undefined) {
-      if (sameJson(existing, encoded)) return events.get(event.id) ?? event
+      if (sameJson(existing, encoded)) return index.event(event.id) ?? event
       throw new InvalidEvent({
         type: event.type,
         problems: [{ path: ["id"], message: "is already used by another entry in this log" }]
@@ -510,7 +381,8 @@ export const openLogWith = async (
     return event
   }
 
-  const build = (input: AppendInput): Event => {
+  /** The event an `append` input stands for: a complete event validated, or a draft completed. */
+  const eventFrom = (input: AppendInput): Event => {
     if (isEventInput(input)) {
       const result = validateEvent(input)
       if (Result.isFailure(result)) throw result.failure
@@ -526,27 +398,9 @@ export const openLogWith = async (
 
   const append = async (input: AppendInput): Promise<Event> => {
     if (closing !== undefined) throw closedError()
-    const stored = store(build(input))
+    const stored = store(eventFrom(input))
     await flush()
     return stored
-  }
-
-  const sessionEvent = (running: Presence.RunningSession, stop: SessionStop): Event => {
-    const durationSec =
-      stop.durationSec ?? Math.max(1, Math.round((now() - Date.parse(running.startedAt)) / 1000))
-    const common = { at: running.startedAt, child: running.child, by: options.caregiver, durationSec }
-    const draft: Draft =
-      running.kind === "latch"
-        ? { type: "latch", ...common, side: running.side ?? "both" }
-        : {
-            type: "pump",
-            ...common,
-            method: running.method ?? "electric",
-            ...opt("totalMl", stop.totalMl),
-            ...opt("leftMl", stop.leftMl),
-            ...opt("rightMl", stop.rightMl)
-          }
-    return makeSync(draft, { now, random })
   }
 
   const log: EventLog = {
@@ -554,39 +408,22 @@ export const openLogWith = async (
     append,
     retract: (target, reason) => append({ type: "retract", target, ...opt("reason", reason) }),
     get events() {
-      order ??= [...events.values()]
-        .map((e) => [Date.parse(e.at), e] as const)
-        .sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
-      sorted ??= order.map(([, e]) => e)
-      return sorted
+      return index.events
     },
     get problems() {
-      problemList ??= [...problems.values()]
-      return problemList
+      return index.problems
     },
     get dailyTotals() {
-      return daily.result
+      return projections.dailyTotals
     },
     get weightTrend() {
-      return weight.result
+      return projections.weightTrend
     },
     get relactationProgress() {
-      return progress.result
+      return projections.relactationProgress
     },
-    setProjectionOptions: (next) => {
-      const d = dailyOptionsOf(next)
-      const w = weightOptionsOf(next)
-      const p = progressOptionsOf(next)
-      daily.rebuild(d, entries.values())
-      weight.rebuild(w, entries.values())
-      progress.rebuild(p, entries.values())
-    },
-    subscribe: (listener) => {
-      changeListeners.add(listener)
-      return () => {
-        changeListeners.delete(listener)
-      }
-    },
+    setProjectionOptions: (next) => projections.rebuild(index.entries, next),
+    subscribe: changeListeners.add,
     get status() {
       return connection.status
     },
@@ -597,21 +434,7 @@ export const openLogWith = async (
     onPeers: (listener) => presence.onPeers(listener),
     setPresenceName: (name) => presence.setName(name),
     startSession: (start) => {
-      const child = start.child ?? options.child
-      const type = start.kind
-      const problem = (path: string, message: string) =>
-        new InvalidEvent({ type, problems: [{ path: [path], message }] })
-      if (type !== "latch" && type !== "pump") throw problem("kind", "must be one of latch | pump")
-      if (child === undefined) throw problem("child", "is required (openLog was given no default child)")
-      const startedAt = start.startedAt ?? new Date(now()).toISOString()
-      if (Number.isNaN(Date.parse(startedAt))) throw problem("startedAt", "must be an ISO-8601 instant")
-      const running: Presence.RunningSession = {
-        kind: type,
-        startedAt,
-        child,
-        ...opt("side", start.side),
-        ...opt("method", start.method)
-      }
+      const running = Sessions.start(start, sessionContext)
       presence.setSession(running)
       return running
     },
@@ -622,9 +445,8 @@ export const openLogWith = async (
           ? presence.session
           : presence.peers.find((p) => !p.self && p.clientId === stop.peer)?.session
       if (running === undefined) return undefined
-      // Built first: if the session cannot become a valid event it keeps running.
-      const event = sessionEvent(running, stop)
-      const stored = store(event)
+      // Made first: if the session cannot become a valid event it keeps running.
+      const stored = store(Sessions.toEvent(running, stop, sessionContext))
       if (stop.peer === undefined) presence.setSession(undefined)
       await flush()
       return stored
@@ -647,23 +469,7 @@ export const openLogWith = async (
         )
       }
       if (connection.status === "synced") return Promise.resolve()
-      return new Promise<void>((resolve, reject) => {
-        const done = (): void => {
-          off()
-          closedWaiters.delete(fail)
-        }
-        const fail = (error: LogClosed): void => {
-          done()
-          reject(error)
-        }
-        const off = connection.onStatus((status) => {
-          if (status === "synced") {
-            done()
-            resolve()
-          }
-        })
-        closedWaiters.add(fail)
-      })
+      return waitForSynced(connection, closedWaiters)
     },
     exportJson: () =>
       JSON.stringify(
@@ -678,11 +484,7 @@ export const openLogWith = async (
         map.unobserve(observer)
         changeListeners.clear()
         try {
-          await session.close()
-        } catch (cause) {
-          throw cause instanceof PersistenceError
-            ? cause
-            : new PersistenceError({ kind: adapter.kind, operation: "close", cause })
+          await guarded(adapter.kind, "close", () => session.close())
         } finally {
           doc.destroy()
         }

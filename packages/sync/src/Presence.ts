@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { Awareness } from "y-protocols/awareness"
+import * as Listeners from "./internal/Listeners.js"
 
 /**
  * A timer a caregiver started, shared with the other devices while it runs.
@@ -91,12 +92,17 @@ export const parseSession = (value: unknown): RunningSession | undefined => {
  */
 export const make = (
   awareness: Awareness,
-  self: { readonly caregiver: string; readonly name?: string | undefined }
+  self: {
+    readonly caregiver: string
+    readonly name?: string | undefined
+    /** Where a throwing `onPeers` listener is reported; default `console.error`. */
+    readonly report?: Listeners.ReportError
+  }
 ): Presence => {
   let session: RunningSession | undefined
   let name = self.name
   let peers: ReadonlyArray<Peer> = []
-  const listeners = new Set<(peers: ReadonlyArray<Peer>) => void>()
+  const listeners = Listeners.make<ReadonlyArray<Peer>>("onPeers", self.report ?? Listeners.consoleReport)
 
   const publish = (): void => {
     awareness.setLocalState({
@@ -124,13 +130,7 @@ export const make = (
 
   const onChange = (): void => {
     peers = read()
-    for (const listener of [...listeners]) {
-      try {
-        listener(peers)
-      } catch {
-        // A failing listener must not stop the others.
-      }
-    }
+    listeners.emit(peers)
   }
   awareness.on("change", onChange)
   // When a device leaves (or our connection drops), y-protocols removes its state but keeps its
@@ -155,12 +155,7 @@ export const make = (
     get peers() {
       return peers
     },
-    onPeers: (listener) => {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
+    onPeers: listeners.add,
     get session() {
       return session
     },

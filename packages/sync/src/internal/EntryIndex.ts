@@ -1,0 +1,129 @@
+/**
+ * Every entry of a log's `events` map, decoded once and kept by key: the valid events (also in
+ * their one order, `(at, id)`, for apps to read) and the problems (unknown and invalid entries).
+ * The index only learns what the map tells it; it never writes the map.
+ */
+import {
+  decodeEntry,
+  type Event,
+  type InvalidEntry,
+  isEvent,
+  type LogEntry,
+  type UnknownEntry
+} from "@relactation/core"
+
+/** An entry kept in the log but skipped by projections. */
+export type Problem = UnknownEntry | InvalidEntry
+
+const keyMismatch = (raw: unknown, event: Event): InvalidEntry => ({
+  _tag: "InvalidEntry",
+  id: event.id,
+  type: event.type,
+  problems: [{ path: ["id"], message: "must equal the entry's key in the events map" }],
+  reason: `${event.type}.id: must equal the entry's key in the events map`,
+  raw
+})
+
+/** Decodes one map entry; a valid event stored under another key is invalid. */
+export const decodeAt = (key: string, raw: unknown): LogEntry => {
+  const entry = decodeEntry(raw)
+  return isEvent(entry) && entry.id !== key ? keyMismatch(raw, entry) : entry
+}
+
+// (at, id), with instants compared by their millisecond; replaced by core's `compareEvents`.
+const compare = (a: Event, b: Event): number => {
+  const d = Date.parse(a.at) - Date.parse(b.at)
+  return d !== 0 ? d : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+const lowerBound = (list: ReadonlyArray<Event>, item: Event): number => {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare(list[mid]!, item) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * The decoded entries of one map.
+ */
+export interface EntryIndex {
+  /** Whether the map had an entry under `key` when the index last saw it. */
+  readonly has: (key: string) => boolean
+  /** The valid event under `key`, if any. */
+  readonly event: (key: string) => Event | undefined
+  /** Every decoded entry, in the map's order (what projections fold). */
+  readonly entries: () => IterableIterator<LogEntry>
+  /** The keys of the valid events. */
+  readonly eventKeys: () => IterableIterator<string>
+  /** Decodes and keeps one new entry of the map; returns it. */
+  readonly add: (key: string, raw: unknown) => LogEntry
+  /** Forgets everything and decodes `source` (the whole map) again. */
+  readonly reset: (source: Iterable<readonly [string, unknown]>) => void
+  /** The valid events in `(at, id)` order: the same array until something is added. */
+  readonly events: ReadonlyArray<Event>
+  /** The problems, in the map's order: the same array until something is added. */
+  readonly problems: ReadonlyArray<Problem>
+}
+
+/**
+ * An index of `source` (the map's entries).
+ */
+export const make = (source: Iterable<readonly [string, unknown]>): EntryIndex => {
+  const entries = new Map<string, LogEntry>()
+  const events = new Map<string, Event>()
+  const problems = new Map<string, Problem>()
+  // Valid events in order, kept by binary insertion once first read (new events mostly land at
+  // the end); `sorted` and `problemList` are the snapshots apps read, replaced only on change.
+  let order: Array<Event> | undefined
+  let sorted: ReadonlyArray<Event> | undefined
+  let problemList: ReadonlyArray<Problem> | undefined
+
+  const keep = (key: string, raw: unknown): LogEntry => {
+    const entry = decodeAt(key, raw)
+    entries.set(key, entry)
+    if (isEvent(entry)) events.set(key, entry)
+    else problems.set(key, entry)
+    return entry
+  }
+  const reset = (all: Iterable<readonly [string, unknown]>): void => {
+    entries.clear()
+    events.clear()
+    problems.clear()
+    for (const [key, raw] of all) keep(key, raw)
+    order = undefined
+    sorted = undefined
+    problemList = undefined
+  }
+  reset(source)
+
+  return {
+    has: (key) => entries.has(key),
+    event: (key) => events.get(key),
+    entries: () => entries.values(),
+    eventKeys: () => events.keys(),
+    add: (key, raw) => {
+      const entry = keep(key, raw)
+      if (isEvent(entry)) {
+        if (order !== undefined) order.splice(lowerBound(order, entry), 0, entry)
+        sorted = undefined
+      } else {
+        problemList = undefined
+      }
+      return entry
+    },
+    reset,
+    get events() {
+      order ??= [...events.values()].sort(compare)
+      sorted ??= order.slice()
+      return sorted
+    },
+    get problems() {
+      problemList ??= [...problems.values()]
+      return problemList
+    }
+  }
+}

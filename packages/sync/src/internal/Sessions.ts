@@ -1,0 +1,66 @@
+/**
+ * Running sessions (a latch or pump timer, shared through presence) and the event each becomes
+ * when it is stopped: same kind, same child, starting when the session started.
+ */
+import { type Draft, type Event, InvalidEvent, makeSync } from "@relactation/core"
+import type { RunningSession } from "../Presence.js"
+import { opt } from "./opt.js"
+
+/** What starting a session takes (`startedAt` and `child` default to now and the log's child). */
+export type Start = Omit<RunningSession, "startedAt" | "child"> & {
+  readonly startedAt?: string
+  readonly child?: string
+}
+
+/** What stopping a session takes: the duration (default: since it started) and a pump's amounts. */
+export interface Stop {
+  readonly durationSec?: number
+  readonly totalMl?: number
+  readonly leftMl?: number
+  readonly rightMl?: number
+}
+
+/** Where a session's defaults and its event's ids and times come from. */
+export interface Context {
+  readonly caregiver: string
+  readonly child: string | undefined
+  readonly now: () => number
+  readonly random: () => number
+}
+
+/** Checks a start and fills its defaults; throws `InvalidEvent` naming the field. */
+export const start = (input: Start, ctx: Context): RunningSession => {
+  const child = input.child ?? ctx.child
+  const type = input.kind
+  const problem = (path: string, message: string) =>
+    new InvalidEvent({ type, problems: [{ path: [path], message }] })
+  if (type !== "latch" && type !== "pump") throw problem("kind", "must be one of latch | pump")
+  if (child === undefined) throw problem("child", "is required (openLog was given no default child)")
+  const startedAt = input.startedAt ?? new Date(ctx.now()).toISOString()
+  if (Number.isNaN(Date.parse(startedAt))) throw problem("startedAt", "must be an ISO-8601 instant")
+  return { kind: type, startedAt, child, ...opt("side", input.side), ...opt("method", input.method) }
+}
+
+/** The event `running` becomes when stopped now; throws `InvalidEvent` if it cannot be valid. */
+export const toEvent = (running: RunningSession, stop: Stop, ctx: Context): Event => {
+  const now = ctx.now
+  const durationSec =
+    stop.durationSec ?? Math.max(1, Math.round((now() - Date.parse(running.startedAt)) / 1000))
+  const common = { at: running.startedAt, child: running.child, by: ctx.caregiver, durationSec }
+  const draft: Draft =
+    running.kind === "latch"
+      ? { type: "latch", ...common, side: running.side ?? "both" }
+      : {
+          type: "pump",
+          ...common,
+          method: running.method ?? "electric",
+          ...opt("totalMl", stop.totalMl),
+          ...opt("leftMl", stop.leftMl),
+          ...opt("rightMl", stop.rightMl)
+        }
+  return makeSync(draft, { now, random: ctx.random })
+}
+
+/** Whether `event` is what `running` became (recorded by whichever device stopped it). */
+export const endedBy = (running: RunningSession, event: Event): boolean =>
+  event.type === running.kind && event.at === running.startedAt && event.child === running.child
