@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Exit, Fiber, Layer, Stream } from "effect"
+import { Effect, Fiber, Layer, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import { EffectApi, FilePersistence, Persistence } from "../src/node.js"
 import { clock, prng } from "./helpers.js"
@@ -20,14 +20,15 @@ const options = () => {
 
 describe("EffectApi", () => {
   it("opens a scoped log, appends, streams changes and fails with typed errors", async () => {
-    const layer = EffectApi.EventLog.layer(options()).pipe(Layer.provide(Persistence.memory))
+    const layer = EffectApi.Log.layer(options()).pipe(Layer.provide(Persistence.memory))
     const program = Effect.gen(function* () {
-      const log = yield* EffectApi.EventLog
+      const log = yield* EffectApi.Log
       const fiber = yield* EffectApi.changes.pipe(Stream.take(1), Stream.runCollect, Effect.forkChild)
       yield* Effect.yieldNow
       const event = yield* EffectApi.append({ type: "latch", durationSec: 300, side: "right" })
       const collected = yield* Fiber.join(fiber)
-      const invalid = yield* Effect.exit(EffectApi.append({ type: "latch", durationSec: -1, side: "right" }))
+      // In the typed error channel (a defect would not flip: the program would die instead).
+      const invalid = yield* Effect.flip(EffectApi.append({ type: "latch", durationSec: -1, side: "right" }))
       const statuses = yield* EffectApi.statusChanges.pipe(Stream.take(1), Stream.runCollect)
       return { log, event, collected, invalid, statuses }
     })
@@ -35,8 +36,9 @@ describe("EffectApi", () => {
       program.pipe(Effect.provide(layer))
     )
     expect([...collected]).toEqual([{ added: [event], origin: "local" }])
-    expect(Exit.isFailure(invalid)).toBe(true)
-    if (Exit.isFailure(invalid)) expect(JSON.stringify(invalid.cause)).toContain("InvalidEvent")
+    expect(invalid._tag).toBe("InvalidEvent")
+    expect(invalid.message).toContain("latch.durationSec")
+    expect(log.events).toEqual([event])
     expect([...statuses]).toEqual(["offline"])
     // The scope ended: the log is closed.
     await expect(log.append({ type: "weigh-in", grams: 3000 })).rejects.toMatchObject({ _tag: "LogClosed" })
@@ -45,7 +47,7 @@ describe("EffectApi", () => {
   it("keeps the log in a file through FilePersistence.layer", async () => {
     const dir = await mkdtemp(join(tmpdir(), "relactation-effect-"))
     try {
-      const layer = EffectApi.EventLog.layer(options()).pipe(
+      const layer = EffectApi.Log.layer(options()).pipe(
         Layer.provide(FilePersistence.layer(join(dir, "log.ylog")))
       )
       const id = await Effect.runPromise(
@@ -55,9 +57,7 @@ describe("EffectApi", () => {
         )
       )
       const ids = await Effect.runPromise(
-        EffectApi.EventLog.use((log) => Effect.succeed(log.events.map((e) => e.id))).pipe(
-          Effect.provide(layer)
-        )
+        EffectApi.Log.use((log) => Effect.succeed(log.events.map((e) => e.id))).pipe(Effect.provide(layer))
       )
       expect(ids).toEqual([id])
     } finally {
@@ -66,12 +66,21 @@ describe("EffectApi", () => {
   })
 
   it("fails to open with InvalidLogOptions in the error channel", async () => {
-    const layer = EffectApi.EventLog.layer({ ...options(), logId: "bad" }).pipe(
-      Layer.provide(Persistence.memory)
-    )
+    const layer = EffectApi.Log.layer({ ...options(), logId: "bad" }).pipe(Layer.provide(Persistence.memory))
     const error = await Effect.runPromise(
-      EffectApi.EventLog.use(() => Effect.void).pipe(Effect.provide(layer), Effect.flip)
+      EffectApi.Log.use(() => Effect.void).pipe(Effect.provide(layer), Effect.flip)
     )
     expect(error._tag).toBe("InvalidLogOptions")
+  })
+})
+
+describe("EffectApi.EventLog (deprecated alias)", () => {
+  it("is the Log service", async () => {
+    expect(EffectApi.EventLog).toBe(EffectApi.Log)
+    const layer = EffectApi.EventLog.layer(options()).pipe(Layer.provide(Persistence.memory))
+    const logId = await Effect.runPromise(
+      EffectApi.Log.use((log) => Effect.succeed(log.logId)).pipe(Effect.provide(layer))
+    )
+    expect(logId).toBe("family-effect-1")
   })
 })

@@ -109,6 +109,21 @@ describe("EventLog (memory, no relay)", () => {
     await expect(log.stopSession({ totalMl: 0 })).resolves.toMatchObject({ type: "pump", totalMl: 0 })
   })
 
+  it("setProjectionOptions rebuilds all three projections or, on options one rejects, none", async () => {
+    const { options } = base()
+    await using log = await openLog(options)
+    await log.append({ type: "latch", durationSec: 900, side: "left", at: "2027-03-27T23:30:00.000Z" })
+    const before = [log.dailyTotals, log.weightTrend, log.relactationProgress]
+    // The time zone is fine for daily totals; the weight trend rejects the birth date.
+    expect(() => log.setProjectionOptions({ timeZone: "America/New_York", birthDate: "soon" })).toThrow(
+      expect.objectContaining({ _tag: "InvalidOptions" })
+    )
+    expect([log.dailyTotals, log.weightTrend, log.relactationProgress]).toEqual(before)
+    log.setProjectionOptions({ timeZone: "America/New_York" })
+    expect(log.dailyTotals.days.map((d) => d.date)).toEqual(["2027-03-27"])
+    expect(before[0]).not.toEqual(log.dailyTotals)
+  })
+
   it("validates options and refuses work after close", async () => {
     const { options } = base()
     await expect(openLog({ ...options, logId: "short" })).rejects.toMatchObject({ _tag: "InvalidLogOptions" })

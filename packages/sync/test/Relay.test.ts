@@ -3,12 +3,13 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { dailyTotals, decodeEntry, relactationProgress, weightTrend } from "@relactation/core"
 import { createRelay } from "@relactation/server"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import { WebsocketProvider } from "y-websocket"
 import * as Y from "yjs"
-import type { EventLog, OpenLogOptions } from "../src/node.js"
+import type { EventLog, LogChange, OpenLogOptions } from "../src/node.js"
 import { phone, until } from "./helpers.js"
 
 const LOG = "family-relay-1"
@@ -166,6 +167,58 @@ describe("sync through the relay", () => {
       expect(events.get(invalid.id)).toEqual(invalid)
       expect(events.get(future.id)).toEqual(future)
       expect(b.dailyTotals).toEqual(a.dailyTotals)
+    } finally {
+      raw.destroy()
+      doc.destroy()
+    }
+  })
+
+  it("a foreign writer changes one entry and deletes another: every device rebuilds from the map as it is", async () => {
+    await using relay = await relayAt()
+    await using a = await client(relay, "parent-a", 10)
+    await using b = await client(relay, "parent-b", 11)
+    const latch = await a.append({ type: "latch", durationSec: 900, side: "left" })
+    const supplement = await a.append({ type: "supplement", ml: 30, milk: "formula", via: "bottle" })
+    const weighIn = await b.append({ type: "weigh-in", grams: 3500 })
+    await until(() => a.events.length === 3 && b.events.length === 3, 5000, "both to see 3 events")
+    const changes: Array<LogChange> = []
+    b.subscribe((change) => changes.push(change))
+
+    const doc = new Y.Doc()
+    const raw = new WebsocketProvider(relay.url, LOG, doc, {
+      params: { token: relay.token(LOG) },
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true
+    })
+    try {
+      await until(() => raw.synced && doc.getMap("events").size === 3, 5000, "raw client sync")
+      const events = doc.getMap<unknown>("events")
+      const longer = { ...(events.get(latch.id) as object), durationSec: 1500 }
+      const broken = { ...(events.get(weighIn.id) as object), grams: -1 }
+      doc.transact(() => {
+        events.set(latch.id, longer) // changed, still valid
+        events.set(weighIn.id, broken) // changed into an invalid entry
+        events.delete(supplement.id)
+      })
+      for (const log of [a, b]) {
+        await until(() => log.events.length === 1, 5000, "the edit to reach every device")
+        expect(log.events).toEqual([{ ...latch, durationSec: 1500 }])
+        expect(log.problems).toEqual([expect.objectContaining({ _tag: "InvalidEntry", id: weighIn.id })])
+        // Exactly the batch projections of the map as it now is.
+        const entries = [...events.values()].map((e) => decodeEntry(e))
+        const options = { timeZone: "Europe/Berlin", dayStartHour: 6 }
+        expect(log.dailyTotals).toEqual(dailyTotals(entries, options))
+        expect(log.weightTrend).toEqual(weightTrend(entries, {}))
+        expect(log.relactationProgress).toEqual(relactationProgress(entries, options))
+      }
+      expect(b.dailyTotals).toEqual(a.dailyTotals)
+      expect(b.dailyTotals.days.at(-1)?.supplementMl).toBe(0)
+      // Subscribers hear of it (nothing is new, so nothing is added).
+      expect(changes).toEqual([{ added: [], origin: "remote" }])
+      // Both keep working after the rebuild.
+      await b.append({ type: "weigh-in", grams: 3700 })
+      await until(() => a.events.length === 2, 5000, "A to see B's new event")
+      expect(a.weightTrend).toEqual(b.weightTrend)
     } finally {
       raw.destroy()
       doc.destroy()
