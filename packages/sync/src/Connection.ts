@@ -143,9 +143,30 @@ export const make = (options: ConnectionOptions): Connection => {
     listeners.emit(next)
   }
 
+  const sendStep1 = (): boolean => {
+    const ws = provider.ws
+    if (!provider.wsconnected || ws === null || ws.readyState !== ws.OPEN) return false
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, messageSync)
+    syncProtocol.writeSyncStep1(encoder, doc)
+    ws.send(encoding.toUint8Array(encoder))
+    return true
+  }
+
   const original = provider.messageHandlers[messageSync]!
   provider.messageHandlers[messageSync] = (encoder, decoder, p, emitSynced, type) => {
     const kind = decoding.peekVarUint(decoder)
+    if (emitSynced && kind === syncProtocol.messageYjsSyncStep1) {
+      // The relay asks for what it lacks (say, events appended offline); the answer goes out
+      // right after this handler. The relay's step 2 to our first step 1 may come before it has
+      // applied that answer, so ask once more after it: "synced" waits for that reply too.
+      asked++
+      // (If the socket closed meanwhile, the next one starts counting afresh.)
+      queueMicrotask(() => {
+        sendStep1()
+        update()
+      })
+    }
     original(encoder, decoder, p, emitSynced, type)
     if (emitSynced && kind === syncProtocol.messageYjsSyncStep2) {
       answered = Math.min(asked, answered + 1)
@@ -158,13 +179,8 @@ export const make = (options: ConnectionOptions): Connection => {
   let askQueued = false
   const ask = (): void => {
     askQueued = false
-    const ws = provider.ws
-    if (!provider.wsconnected || ws === null || ws.readyState !== ws.OPEN) return
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, messageSync)
-    syncProtocol.writeSyncStep1(encoder, doc)
+    if (!sendStep1()) return
     asked++
-    ws.send(encoding.toUint8Array(encoder))
     update()
   }
   const onUpdate = (_update: Uint8Array, origin: unknown): void => {

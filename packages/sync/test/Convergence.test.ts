@@ -1,7 +1,10 @@
-// Randomized convergence in the style of Yjs's own tests: 3–5 simulated devices make random
-// appends and retractions, go offline and online, and receive each other's updates in random
-// order. Afterwards every device has every event exactly once and equal projections, equal to
-// the batch projections of the same entries. The seed is printed; FC_SEED replays it.
+// Randomized convergence at the document level, in the style of Yjs's own tests: 3–5 simulated
+// devices make random appends and retractions, go offline and online, and receive each other's
+// updates in any order (which a single relay connection never produces, so the log's ingest meets
+// updates out of order). Afterwards every device has every event exactly once and equal
+// projections, equal to the batch projections of the same entries. The sync protocol itself, with
+// the relay, is exercised by ProtocolConvergence.test.ts. The seed is printed; FC_SEED replays it,
+// FC_RUNS sets the rounds.
 import { dailyTotals, decodeEntry, relactationProgress, weightTrend } from "@relactation/core"
 import { describe, expect, it } from "vitest"
 import * as Y from "yjs"
@@ -115,6 +118,7 @@ const run = async (seed: number): Promise<void> => {
 describe("randomized convergence", () => {
   it("3–5 devices with random appends, retractions, disconnects and delivery orders converge", async () => {
     const seed = seedFromEnv("sync convergence")
-    for (let round = 0; round < 10; round++) await run(seed + round * 7919)
+    const runs = Number(process.env.FC_RUNS ?? 10)
+    for (let round = 0; round < runs; round++) await run(seed + round * 7919)
   })
 })

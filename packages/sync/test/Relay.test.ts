@@ -88,6 +88,34 @@ describe("sync through the relay", () => {
     expect(b.relactationProgress).toEqual(a.relactationProgress)
   })
 
+  it("synced after appending offline means the relay has those events, even when they travel slowly", async () => {
+    // A socket on which a sync-step-2 frame (what the relay asked for: here the offline append)
+    // takes 300 ms, and the frames after it wait behind it, as on one TCP stream.
+    class SlowStep2 extends WebSocket {
+      #behind: Promise<void> = Promise.resolve()
+      override send(data: Uint8Array): void {
+        const slow = data[0] === 0 && data[1] === 1
+        this.#behind = this.#behind.then(
+          () => new Promise<void>((resolve) => setTimeout(resolve, slow ? 300 : 0))
+        )
+        void this.#behind.then(() => {
+          if (this.readyState === WebSocket.OPEN) super.send(data)
+        })
+      }
+    }
+    await using relay = await relayAt()
+    await using a = await client(relay, "parent-a", 12, { WebSocketPolyfill: SlowStep2 })
+    await a.whenSynced()
+    a.disconnect()
+    const offline = await a.append({ type: "weigh-in", grams: 3000 })
+    a.connect()
+    await a.whenSynced()
+    // A phone that connects right now gets the offline append from the relay.
+    await using b = await client(relay, "parent-b", 13)
+    await b.whenSynced()
+    expect(ids(b)).toEqual([offline.id])
+  })
+
   it("a client restarted from its file with the relay down has every event, then syncs what it missed", async () => {
     const path = join(dir, "a.ylog")
     const relay1 = await relayAt()
