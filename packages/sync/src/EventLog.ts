@@ -186,7 +186,7 @@ export interface EventLog {
   /** Validates and stores; rejects with `InvalidEvent` storing nothing. Resolves once persisted. */
   append(input: AppendInput): Promise<Event>
   retract(target: string, reason?: string): Promise<Event>
-  /** Every valid event (retractions included), sorted by `at`, then `id`. */
+  /** Every valid event (retractions included), in core's `compareEvents` order (`at` exactly, then `id`). */
   readonly events: ReadonlyArray<Event>
   /** Entries kept in the log but skipped: unknown (newer app) and invalid ones. */
   readonly problems: ReadonlyArray<UnknownEntry | InvalidEntry>

@@ -1,7 +1,7 @@
-import { InvalidEvent } from "@relactation/core"
+import { compareEvents, InvalidEvent } from "@relactation/core"
 import { describe, expect, it } from "vitest"
 import { type LogChange, openLog } from "../src/index.js"
-import { clock, prng } from "./helpers.js"
+import { clock, prng, seedFromEnv } from "./helpers.js"
 
 const base = (logId = "family-test-1") => {
   const c = clock()
@@ -140,9 +140,8 @@ describe("EventLog (memory, no relay)", () => {
 })
 
 describe("EventLog.events order", () => {
-  it("stays sorted by (at, id) under back-dated appends, and keeps its identity while nothing changes", async () => {
-    const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
-    console.log(`[events order] seed ${seed} (replay with FC_SEED=${seed})`)
+  it("stays in core's compareEvents order under back-dated appends, and keeps its identity while nothing changes", async () => {
+    const seed = seedFromEnv("events order")
     const random = prng(seed)
     const { options } = base("family-order-1")
     await using log = await openLog({ ...options, random })
@@ -150,14 +149,14 @@ describe("EventLog.events order", () => {
     const before = log.events
     expect(log.events).toBe(before)
     for (let i = 0; i < 200; i++) {
-      // Half the entries land at the same minute as an earlier one, so ties are ordered by id.
-      const at = start + Math.floor(random() * 100) * 60_000
-      await log.append({ type: "latch", durationSec: 60, side: "left", at })
+      // Few distinct minutes, so ties are ordered by id; some instants carry sub-millisecond
+      // fractions (…00.0009Z is after …00.0001Z, although Date.parse gives both one millisecond).
+      const minute = new Date(start + Math.floor(random() * 40) * 60_000).toISOString().slice(0, 19)
+      const fraction = ["", ".0001", ".0009", ".000", ".5", ".0005"][Math.floor(random() * 6)]!
+      await log.append({ type: "latch", durationSec: 60, side: "left", at: `${minute}${fraction}Z` })
       const events = log.events
       expect(events).toBe(log.events)
-      const expected = [...events].sort(
-        (a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.id < b.id ? -1 : 1)
-      )
+      const expected = [...events].sort(compareEvents)
       expect(events.map((e) => e.id)).toEqual(expected.map((e) => e.id))
       expect(events).toHaveLength(i + 1)
     }

@@ -1,14 +1,17 @@
 /**
  * Every entry of a log's `events` map, decoded once and kept by key: the valid events (also in
- * their one order, `(at, id)`, for apps to read) and the problems (unknown and invalid entries).
+ * core's one order, `compareEvents`: `(at, id)` with exact instants, for apps to read) and the
+ * problems (unknown and invalid entries).
  * The index only learns what the map tells it; it never writes the map.
  */
 import {
+  compareEvents,
   decodeEntry,
   type Event,
   type InvalidEntry,
   isEvent,
   type LogEntry,
+  lowerBound,
   type UnknownEntry
 } from "@relactation/core"
 
@@ -28,23 +31,6 @@ const keyMismatch = (raw: unknown, event: Event): InvalidEntry => ({
 export const decodeAt = (key: string, raw: unknown): LogEntry => {
   const entry = decodeEntry(raw)
   return isEvent(entry) && entry.id !== key ? keyMismatch(raw, entry) : entry
-}
-
-// (at, id), with instants compared by their millisecond; replaced by core's `compareEvents`.
-const compare = (a: Event, b: Event): number => {
-  const d = Date.parse(a.at) - Date.parse(b.at)
-  return d !== 0 ? d : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-}
-
-const lowerBound = (list: ReadonlyArray<Event>, item: Event): number => {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compare(list[mid]!, item) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 /**
@@ -108,7 +94,7 @@ export const make = (source: Iterable<readonly [string, unknown]>): EntryIndex =
     add: (key, raw) => {
       const entry = keep(key, raw)
       if (isEvent(entry)) {
-        if (order !== undefined) order.splice(lowerBound(order, entry), 0, entry)
+        if (order !== undefined) order.splice(lowerBound(order, entry, compareEvents), 0, entry)
         sorted = undefined
       } else {
         problemList = undefined
@@ -117,7 +103,7 @@ export const make = (source: Iterable<readonly [string, unknown]>): EntryIndex =
     },
     reset,
     get events() {
-      order ??= [...events.values()].sort(compare)
+      order ??= [...events.values()].sort(compareEvents)
       sorted ??= order.slice()
       return sorted
     },
