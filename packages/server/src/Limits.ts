@@ -59,6 +59,9 @@ export const defaultLimits: RelayLimits = {
  * @category limits
  */
 export const resolveLimits = (limits: Partial<RelayLimits> = {}): RelayLimits => {
+  for (const key of Object.keys(limits)) {
+    if (!Object.hasOwn(defaultLimits, key)) throw new Error(`limits.${key} is not a relay limit`)
+  }
   const resolved: RelayLimits = { ...defaultLimits, ...stripUndefined(limits) }
   for (const [key, value] of Object.entries(resolved)) {
     const min = key === "unloadAfterMs" ? 0 : 1

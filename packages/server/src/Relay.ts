@@ -5,23 +5,33 @@
  *
  * @since 0.1.0
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer, type IncomingMessage } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import type { Duplex } from "node:stream"
-import { CloseCode, isLogId, TOKEN_PARAM } from "@relactation/core"
+import { CloseCode } from "@relactation/core"
 import { WebSocketServer } from "ws"
 import type { RelayHooks } from "./Hooks.js"
 import { type RelayLimits, resolveLimits } from "./Limits.js"
-import { Metrics, type RefusalReason } from "./Metrics.js"
+import { Metrics } from "./Metrics.js"
 import { DATABASE_FILE, SqliteStorage } from "./SqliteStorage.js"
 import type { Storage } from "./Storage.js"
-import { mintToken, verifyToken } from "./Token.js"
+import { mintToken } from "./Token.js"
+import {
+  admitCapacity,
+  admitUpgrade,
+  offeredProtocols,
+  type Refusal,
+  SHUTTING_DOWN
+} from "./internal/Admission.js"
+import { checkTrustProxy, clientAddress } from "./internal/ClientAddress.js"
 import { ClientConnection } from "./internal/ClientConnection.js"
 import { makeNotify, type RelayContext } from "./internal/Context.js"
 import { describe } from "./internal/Document.js"
 import { Documents } from "./internal/Documents.js"
+import { httpHandler, refuseUpgrade } from "./internal/Http.js"
 import { RateLimiter } from "./internal/RateLimiter.js"
+import { RefusalLog } from "./internal/RefusalLog.js"
 import { loadOrCreateSecret } from "./internal/Secret.js"
 
 /**
@@ -45,8 +55,12 @@ export interface RelayOptions {
   readonly synchronous?: "full" | "normal"
   readonly limits?: Partial<RelayLimits>
   readonly hooks?: RelayHooks
-  /** Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy you run). */
-  readonly trustProxy?: boolean
+  /**
+   * Read the client address from `X-Forwarded-For` (only behind proxies you run): `true` or a number
+   * of proxies in front of the relay, or the proxies' addresses. The client is the right-most hop that
+   * is not a trusted proxy; what the client wrote further left is ignored. Default `false`.
+   */
+  readonly trustProxy?: boolean | number | ReadonlyArray<string>
   /** Sink for structured log lines; default: one JSON line per entry on stdout. */
   readonly log?: (line: Record<string, unknown>) => void
 }
@@ -74,39 +88,8 @@ export interface RelayHandle {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable"
-}
-
 const defaultLog = (line: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`)
-}
-
-// Refuses an upgrade with a plain HTTP response, before any websocket (and any document) byte.
-const refuseUpgrade = (socket: Duplex, status: number, message: string): void => {
-  if (socket.destroyed) return
-  const body = `${message}\n`
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\n` +
-      "Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
-  )
-  setTimeout(() => socket.destroy(), 1_000).unref()
-}
-
-const clientIp = (request: IncomingMessage, trustProxy: boolean): string => {
-  if (trustProxy) {
-    const forwarded = request.headers["x-forwarded-for"]
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim()
-    if (first !== undefined && first.length > 0) return first
-  }
-  return request.socket.remoteAddress ?? "unknown"
 }
 
 /**
@@ -123,7 +106,7 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
   const limits = resolveLimits(options.limits)
   const log = options.log ?? defaultLog
   const hooks = options.hooks ?? {}
-  const trustProxy = options.trustProxy ?? false
+  const trustProxy = checkTrustProxy(options.trustProxy ?? false)
   if (options.dataDir === undefined && (options.storage === undefined || options.secret === undefined)) {
     throw new Error("createRelay: dataDir is required unless both storage and secret are given")
   }
@@ -145,95 +128,75 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
   const rateLimiter = new RateLimiter(limits.connectionsPerIpPerMinute)
   const sweepTimer = setInterval(() => rateLimiter.sweep(), 60_000)
   sweepTimer.unref()
+  const refusals = new RefusalLog(log)
   let upgrading = 0
   let closing: Promise<void> | undefined
 
   const stats = () => ({ connections: connections.size, loadedLogs: documents.size })
 
-  const refuse = (socket: Duplex, status: number, reason: RefusalReason, message: string): void => {
-    metrics.refuse(reason)
-    context.notify("onRefuse", { reason, status })
-    log({ level: "info", event: "refuse", reason, status })
-    refuseUpgrade(socket, status, message)
+  const note = (refusal: Refusal): void => {
+    metrics.refuse(refusal.reason)
+    const status = "status" in refusal ? refusal.status : 101
+    context.notify("onRefuse", { reason: refusal.reason, status })
+
+    refusals.record(refusal.reason, status)
   }
 
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxMessageBytes,
     perMessageDeflate: false,
-    clientTracking: false
+    clientTracking: false,
+    // A browser that offered subprotocols fails the handshake unless one comes back; never the token.
+    handleProtocols: (protocols) => offeredProtocols([...protocols].join(",")).protocol ?? false
   })
   wss.on("error", () => metrics.error("socket"))
 
-  // Accepts the upgrade only to tell the client why in a close frame: a browser cannot read the
-  // HTTP status of a refused upgrade, but it can read a close code.
-  const closeAfterUpgrade = (
-    request: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-    reason: RefusalReason,
-    message: string
-  ) => {
-    metrics.refuse(reason)
-    context.notify("onRefuse", { reason, status: 101 })
-    log({ level: "info", event: "refuse", reason, status: 101 })
+  /** Carries a refusal out: a plain HTTP answer, or an upgrade closed at once with the refusal's code. */
+  const refuse = (request: IncomingMessage, socket: Duplex, head: Buffer, refusal: Refusal): void => {
+    note(refusal)
+    if ("status" in refusal) {
+      refuseUpgrade(socket, refusal.status, refusal.message)
+      return
+    }
+    // A browser cannot read the HTTP status of a refused upgrade, but it can read a close code.
     wss.handleUpgrade(request, socket, head, (ws) => {
       ws.on("error", () => {})
-      ws.close(CloseCode.TOO_MANY_CONNECTIONS, message)
+      ws.close(refusal.close, refusal.message)
       setTimeout(() => ws.terminate(), 2_000).unref()
     })
   }
 
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
-    if (closing !== undefined) return refuse(socket, 503, "shutting-down", "relay is shutting down")
-    let url: URL
-    try {
-      url = new URL(request.url ?? "/", "http://relay.invalid")
-    } catch {
-      return refuse(socket, 400, "bad-path", "bad request path")
-    }
-    // The raw path, not the parsed URL's: URL parsing resolves dot segments, and `/x/../<logId>`
-    // must be refused like any other path that is not exactly `/<logId>`.
-    const raw = request.url ?? "/"
-    const query = raw.indexOf("?")
-    const segments = (query === -1 ? raw : raw.slice(0, query)).split("/")
-    if (segments.length !== 2 || segments[0] !== "")
-      return refuse(socket, 404, "bad-path", "expected /<logId>")
-    const logId = segments[1] ?? ""
-    if (!isLogId(logId))
-      return refuse(socket, 400, "bad-log-id", "logId must be 8-64 characters of [A-Za-z0-9_-]")
-    const ip = clientIp(request, trustProxy)
-    if (!rateLimiter.take(ip))
-      return refuse(socket, 429, "rate-limited", "too many connections from this address")
-    const verdict = verifyToken(secret, url.searchParams.get(TOKEN_PARAM) ?? "", logId)
-    if (!verdict.ok) {
-      const status = verdict.reason === "wrong-log" ? 403 : 401
-      const message = verdict.reason === "wrong-log" ? "token is for another log" : `token ${verdict.reason}`
-      return refuse(socket, status, verdict.reason, message)
-    }
+    const ip = clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trustProxy)
+    const verdict = admitUpgrade(
+      { url: request.url ?? "/", protocols: request.headers["sec-websocket-protocol"] },
+      { secret, now: Date.now(), shuttingDown: closing !== undefined, withinRate: () => rateLimiter.take(ip) }
+    )
+    if (!verdict.ok) return refuse(request, socket, head, verdict.refusal)
+    const { logId, expiresAt } = verdict
     if (hooks.onAuthenticate !== undefined) {
       let allowed = false
       try {
-        allowed = await hooks.onAuthenticate({ logId, ip, expiresAt: verdict.expiresAt })
+        allowed = await hooks.onAuthenticate({ logId, ip, expiresAt })
       } catch {
         metrics.error("internal")
         log({ level: "error", event: "hook-failed", hook: "onAuthenticate", logId })
       }
-      if (!allowed) return refuse(socket, 403, "forbidden", "connection refused")
-      if (closing !== undefined) return refuse(socket, 503, "shutting-down", "relay is shutting down")
+      if (!allowed)
+        return refuse(request, socket, head, {
+          status: 403,
+          reason: "forbidden",
+          message: "connection refused"
+        })
+      if (closing !== undefined) return refuse(request, socket, head, SHUTTING_DOWN)
     }
-    if (connections.size + upgrading >= limits.maxConnections) {
-      return closeAfterUpgrade(request, socket, head, "too-many-connections", "relay is full")
-    }
-    if (documents.connectionsOn(logId) >= limits.maxConnectionsPerLog) {
-      return closeAfterUpgrade(
-        request,
-        socket,
-        head,
-        "log-too-many-connections",
-        "too many connections on this log"
-      )
-    }
+    const full = admitCapacity({
+      connections: connections.size + upgrading,
+      connectionsOnLog: documents.connectionsOn(logId),
+      limits
+    })
+    if (full !== undefined) return refuse(request, socket, head, full)
     upgrading++
     let document: Awaited<ReturnType<Documents["acquire"]>>
     try {
@@ -242,13 +205,17 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
       upgrading--
       metrics.error("storage")
       log({ level: "error", event: "load-failed", logId, error: describe(error) })
-      return refuse(socket, 500, "load-failed", "log could not be loaded")
+      return refuse(request, socket, head, {
+        status: 500,
+        reason: "load-failed",
+        message: "log could not be loaded"
+      })
     }
     upgrading--
     // ws would silently drop a socket that went away during the load; release our place instead.
     if (closing !== undefined || socket.destroyed || !socket.readable || !socket.writable) {
       documents.release(document)
-      if (!socket.destroyed) refuse(socket, 503, "shutting-down", "relay is shutting down")
+      if (!socket.destroyed) refuse(request, socket, head, SHUTTING_DOWN)
       return
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -256,7 +223,7 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
         socket: ws,
         document,
         context,
-        expiresAt: verdict.expiresAt,
+        expiresAt,
         onClose: (closed, code) => {
           connections.delete(closed)
           documents.detach(closed.document, closed)
@@ -274,36 +241,9 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     })
   }
 
-  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
-    const path = (request.url ?? "/").split("?")[0]
-    const reply = (status: number, type: string, body: string) => {
-      response.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store" })
-      response.end(request.method === "HEAD" ? undefined : body)
-    }
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      reply(405, "text/plain", "method not allowed\n")
-    } else if (path === "/healthz") {
-      storage.check().then(
-        (ok) => {
-          const healthy = ok && closing === undefined
-          reply(
-            healthy ? 200 : 503,
-            "application/json",
-            JSON.stringify({ status: healthy ? "ok" : "unavailable", ...stats() })
-          )
-        },
-        () => reply(503, "application/json", JSON.stringify({ status: "unavailable", ...stats() }))
-      )
-    } else if (path === "/metrics") {
-      reply(200, "text/plain; version=0.0.4", metrics.render(stats()))
-    } else if (path !== undefined && isLogId(path.slice(1))) {
-      reply(426, "text/plain", "websocket upgrade required\n")
-    } else {
-      reply(404, "text/plain", "not found\n")
-    }
-  }
-
-  const server = createServer(onRequest)
+  const server = createServer(
+    httpHandler({ storage, metrics, stats, shuttingDown: () => closing !== undefined })
+  )
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that vanishes mid-handshake must not crash the process.
     socket.on("error", () => {})
@@ -339,24 +279,14 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
     await documents.flush()
+    // Each connection settles `closed` when its socket's close event fires (or it is cut off).
     const open = [...connections]
-    await Promise.all(
-      open.map(
-        (connection) =>
-          new Promise<void>((resolve) => {
-            const check = setInterval(() => {
-              if (!connections.has(connection)) {
-                clearInterval(check)
-                resolve()
-              }
-            }, 10)
-            connection.close(CloseCode.GOING_AWAY, "relay shutting down")
-          })
-      )
-    )
+    for (const connection of open) connection.close(CloseCode.GOING_AWAY, "relay shutting down")
+    await Promise.all(open.map((connection) => connection.closed))
     await documents.flush()
     documents.clear()
     clearInterval(sweepTimer)
+    refusals.close()
     wss.close()
     server.closeAllConnections()
     await serverClosed

@@ -1,9 +1,9 @@
 /**
  * The embedded default store: one SQLite file (better-sqlite3, WAL) holding every log's Yjs updates
  * as rows. Appends are group-committed: every append requested within one event-loop turn (across
- * logs) goes into one transaction, committed (and fsynced) before any of them resolves; compaction swaps a log's rows for one merged
- * update inside a single transaction, so a crash at any point leaves either the old rows or the
- * merged row, never neither.
+ * logs) goes into one transaction, committed (and fsynced) before any of them resolves. Compaction
+ * swaps a log's rows for one merged update inside a single transaction, so a crash at any point
+ * leaves either the old rows or the merged row, never neither.
  *
  * @since 0.1.0
  */
@@ -24,10 +24,11 @@ export const DATABASE_FILE = "relay.sqlite"
 /**
  * Options for {@link SqliteStorage.open}.
  *
- * `synchronous` defaults to `"full"`: every append is fsynced before it is acknowledged and relayed,
- * so an update survives a power cut, not only a process crash. Family logs write a few events an
- * hour, so the fsync per update costs nothing noticeable. `"normal"` (WAL) is still safe against a
- * killed process but may lose the last commits on power loss.
+ * `synchronous` defaults to `"full"`: every group commit is fsynced before its appends are
+ * acknowledged and relayed, so an update survives a power cut, not only a process crash. Appends are
+ * committed together (one transaction and one fsync per event-loop turn, across logs), so the fsync
+ * costs one disk flush per burst, not one per update. `"normal"` (WAL) is still safe against a killed
+ * process but may lose the last commits on power loss.
  *
  * @since 0.1.0
  * @category storage

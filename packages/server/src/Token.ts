@@ -26,6 +26,29 @@ export const TOKEN_VERSION = "v1"
 export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60
 
 /**
+ * The longest lifetime a token may have: 366 days. `mintToken` refuses a longer `ttlSeconds`, and
+ * `verifyToken` refuses (as `malformed`) a token whose expiry lies further ahead than this, so a
+ * leaked token is never good for decades.
+ *
+ * @since 0.2.0
+ * @category tokens
+ */
+export const MAX_TOKEN_TTL_SECONDS = 366 * 24 * 60 * 60
+
+/**
+ * The subprotocol a client offers next to its token when it sends the token in the
+ * `Sec-WebSocket-Protocol` header instead of the URL (`protocols: [TOKEN_SUBPROTOCOL, token]`): the
+ * relay answers with this one, so the token is never echoed, and the URL that proxies log holds none.
+ *
+ * @since 0.2.0
+ * @category tokens
+ */
+export const TOKEN_SUBPROTOCOL = "relactation"
+
+// Clocks of the minting backend and the relay may differ a little.
+const CLOCK_SKEW_SECONDS = 300
+
+/**
  * Why a token was refused. `wrong-log` means the token is genuine but names another log.
  *
  * @since 0.1.0
@@ -70,6 +93,8 @@ export const mintToken = (secret: string, logId: string, options: MintTokenOptio
   if (!isLogId(logId)) throw new Error("mintToken: logId must be 8-64 characters of [A-Za-z0-9_-]")
   const ttl = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS
   if (!Number.isFinite(ttl) || ttl <= 0) throw new Error("mintToken: ttlSeconds must be a positive number")
+  if (ttl > MAX_TOKEN_TTL_SECONDS)
+    throw new Error(`mintToken: ttlSeconds must be at most ${MAX_TOKEN_TTL_SECONDS} (366 days)`)
   const now = options.now ?? Date.now()
   const expiresAt = Math.floor(now / 1000) + Math.ceil(ttl)
   const body = `${TOKEN_VERSION}.${logId}.${expiresAt}`
@@ -78,7 +103,8 @@ export const mintToken = (secret: string, logId: string, options: MintTokenOptio
 
 /**
  * Checks that `token` was signed with `secret`, has not expired at `now` (Unix milliseconds) and
- * names `logId`. The signature is checked before anything the token claims is trusted, and compared
+ * names `logId`. A genuine token that expires more than {@link MAX_TOKEN_TTL_SECONDS} after `now` is
+ * refused as `malformed`. The signature is checked before anything the token claims is trusted, and compared
  * in constant time.
  *
  * @since 0.1.0
@@ -110,6 +136,8 @@ export const verifyToken = (
   }
   const expiresAt = Number(expiry)
   if (expiresAt * 1000 <= now) return { ok: false, reason: "expired" }
+  if (expiresAt * 1000 > now + (MAX_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000)
+    return { ok: false, reason: "malformed" }
   if (tokenLogId !== logId) return { ok: false, reason: "wrong-log" }
   return { ok: true, expiresAt }
 }

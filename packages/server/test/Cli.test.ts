@@ -30,10 +30,12 @@ describe("relactation-relay", () => {
       using alice = client(relay.url, LOG, token)
       await alice.synced()
       alice.events.push(["via cli"])
+      const closed = new Promise<number | undefined>((resolve) =>
+        alice.provider.once("connection-close", (event) => resolve(event?.code))
+      )
       relay.child.kill("SIGTERM")
       expect(await relay.exited).toBe(0)
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      expect(alice.closes.map((close) => close.code)).toContain(1001)
+      expect(await closed).toBe(1001)
     } finally {
       relay.child.kill("SIGKILL")
     }
@@ -78,6 +80,11 @@ describe("relactation-relay", () => {
     [["serve", "--idle-timeout", "0s"], "--idle-timeout must be greater than zero"],
     [["serve", "--synchronous", "sometimes"], '--synchronous must be "full" or "normal"'],
     [["serve", "extra"], "serve takes no arguments"],
+    [
+      ["serve", "--trusted-proxies", "proxy.local"],
+      "--trusted-proxies must be a count or a comma-separated list"
+    ],
+    [["serve", "--trusted-proxies", "17"], "--trusted-proxies must be a count from 0 to 16"],
     [["token"], "token needs a <logId>"],
     [["token", "short"], "<logId> must be 8-64 characters"],
     [["token", LOG, "--ttl", "soon"], "--ttl must be a duration"],

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { createRelay } from "../src/index.js"
+import WebSocket from "ws"
+import { WebsocketProvider } from "y-websocket"
+import { createRelay, TOKEN_SUBPROTOCOL } from "../src/index.js"
 import * as decoding from "lib0/decoding"
 import * as encoding from "lib0/encoding"
 import * as syncProtocol from "y-protocols/sync"
@@ -150,6 +152,8 @@ describe("Relay", () => {
     using alice = client(relay.url, LOG_A, relay.token(LOG_A))
     await alice.synced()
     await relay.close()
+    // close() resolves only once every socket's close event has fired and the relay forgot it.
+    expect(relay.stats()).toEqual({ connections: 0, loadedLogs: 0 })
     await until("alice saw the close", () => alice.closes.length > 0)
     expect(alice.closes[0]?.code).toBe(1001)
     await relay.close()
@@ -172,7 +176,11 @@ describe("Relay", () => {
     late.socket.send(encoding.toUint8Array(encoder))
     await until("a sync step 2", () => late.messages.some((m) => m[0] === 0 && m[1] === 1))
     await relay.flush()
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // A pong comes back after everything the relay sent before it: nothing more is on the way.
+    await new Promise<void>((resolve) => {
+      late.socket.once("pong", () => resolve())
+      late.socket.ping()
+    })
     const sync = late.messages.filter((m) => m[0] === 0)
     // Server step 1, then one step 2 holding the event; the event is not relayed as an update too.
     expect(sync.map((m) => m[1])).toEqual([0, 1])
@@ -182,5 +190,37 @@ describe("Relay", () => {
     decoding.readVarUint(decoder)
     Y.applyUpdate(doc, decoding.readVarUint8Array(decoder))
     expect(doc.getArray<string>("events").toArray()).toEqual(["offline event"])
+  })
+
+  it("accepts the token in Sec-WebSocket-Protocol from a stock provider, answering with its own subprotocol", async () => {
+    using dir = tempDir()
+    const lines: Array<Record<string, unknown>> = []
+    await using relay = await createRelay({ port: 0, dataDir: dir.path, log: (line) => lines.push(line) })
+    const token = relay.token(LOG_A)
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(relay.url, LOG_A, doc, {
+      protocols: [TOKEN_SUBPROTOCOL, token],
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true
+    })
+    try {
+      await new Promise<void>((resolve) => provider.once("sync", () => resolve()))
+      expect((provider.ws as unknown as WebSocket | null)?.protocol).toBe(TOKEN_SUBPROTOCOL)
+      using reader = client(relay.url, LOG_A, token)
+      await reader.synced()
+      doc.getArray<string>("events").push(["via header"])
+      await until("the query-token client sees it", () => reader.events.length === 1)
+      // A wrong token in the header is refused like one in the URL.
+      const refused = await new Promise<number>((resolve) => {
+        const socket = new WebSocket(`${relay.url}/${LOG_A}`, [TOKEN_SUBPROTOCOL, `v1.${LOG_A}.1.x`])
+        socket.on("error", () => {})
+        socket.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0))
+      })
+      expect(refused).toBe(401)
+      expect(JSON.stringify(lines)).not.toContain(token)
+    } finally {
+      provider.destroy()
+      doc.destroy()
+    }
   })
 })

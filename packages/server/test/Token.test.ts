@@ -1,9 +1,21 @@
+import { createHmac } from "node:crypto"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { mintToken, verifyToken } from "../src/index.js"
+import { MAX_TOKEN_TTL_SECONDS, mintToken, verifyToken } from "../src/index.js"
 
 const LOG = "family-token-01"
 const NOW = 1_800_000_000_000
+
+// Every property prints its seed; FC_SEED replays a run and FC_RUNS sets the number of runs. (The
+// shared seed helper moves to the testkit package; until then, fast-check's own parameters.)
+const fromEnv = (name: string): number | undefined => {
+  const value = process.env[name]
+  return value === undefined || value === "" ? undefined : Number(value)
+}
+const seed = fromEnv("FC_SEED") ?? Math.floor(Math.random() * 2 ** 31)
+const numRuns = fromEnv("FC_RUNS")
+console.log(`[Token.test] fast-check seed ${seed} (replay with FC_SEED=${seed})`)
+const params = { seed, ...(numRuns === undefined ? {} : { numRuns }) }
 
 describe("Token", () => {
   it("opens exactly the log it names until it expires", () => {
@@ -41,7 +53,8 @@ describe("Token", () => {
         // The last base64url character carries 2 padding bits; flipping only those decodes to the
         // same signature, which is not a forgery.
         if (verdict.ok) expect(index).toBe(token.length - 1)
-      })
+      }),
+      params
     )
   })
 
@@ -55,13 +68,26 @@ describe("Token", () => {
           const token = mintToken("secret", mine, { now: NOW })
           expect(verifyToken("secret", token, theirs, NOW)).toEqual({ ok: false, reason: "wrong-log" })
         }
-      )
+      ),
+      params
     )
   })
 
   it("refuses to mint for an invalid log id or ttl", () => {
     expect(() => mintToken("secret", "short")).toThrow(/logId/)
     expect(() => mintToken("secret", LOG, { ttlSeconds: 0 })).toThrow(/ttlSeconds/)
+    expect(() => mintToken("secret", LOG, { ttlSeconds: MAX_TOKEN_TTL_SECONDS + 1 })).toThrow(
+      "mintToken: ttlSeconds must be at most 31622400 (366 days)"
+    )
     expect(() => mintToken("", LOG)).toThrow(/secret/)
+  })
+
+  it("refuses a genuine token that expires further ahead than the longest lifetime", () => {
+    const longest = mintToken("secret", LOG, { ttlSeconds: MAX_TOKEN_TTL_SECONDS, now: NOW })
+    expect(verifyToken("secret", longest, LOG, NOW).ok).toBe(true)
+    // Signed with the same secret, but valid until the year 5195 (as an older relay would mint it).
+    const body = `v1.${LOG}.101756000000`
+    const forever = `${body}.${createHmac("sha256", "secret").update(body).digest("base64url")}`
+    expect(verifyToken("secret", forever, LOG, NOW)).toEqual({ ok: false, reason: "malformed" })
   })
 })

@@ -35,27 +35,29 @@ export interface Served extends CliRun {
   readonly url: string
 }
 
-/** Starts `serve` and resolves with the port from its JSON "listening" line. */
-export const serve = async (
-  args: ReadonlyArray<string>,
-  env: Record<string, string> = {}
-): Promise<Served> => {
+/** Starts `serve` and resolves with the port from its JSON "listening" line, as soon as it is printed. */
+export const serve = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Served> => {
   const run = runCli(["serve", "--port", "0", ...args], env)
-  const started = Date.now()
-  for (;;) {
-    const line = run
-      .stdout()
-      .split("\n")
-      .find((candidate) => candidate.includes('"event":"listening"'))
-    if (line !== undefined) {
-      const { port, url } = JSON.parse(line) as { port: number; url: string }
-      return { ...run, port, url }
-    }
-    if (run.child.exitCode !== null) throw new Error(`serve exited early: ${run.stderr()}`)
-    if (Date.now() - started > 15_000) {
+  return new Promise<Served>((resolve, reject) => {
+    const timer = setTimeout(() => {
       run.child.kill("SIGKILL")
-      throw new Error("serve did not start")
+      reject(new Error("serve did not start within 15 s"))
+    }, 15_000)
+    const onData = () => {
+      const line = run
+        .stdout()
+        .split("\n")
+        .find((candidate) => candidate.includes('"event":"listening"') && candidate.endsWith("}"))
+      if (line === undefined) return
+      clearTimeout(timer)
+      run.child.stdout?.off("data", onData)
+      const { port, url } = JSON.parse(line) as { port: number; url: string }
+      resolve({ ...run, port, url })
     }
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+    run.child.stdout?.on("data", onData)
+    void run.exited.then(() => {
+      clearTimeout(timer)
+      reject(new Error(`serve exited early: ${run.stderr()}`))
+    })
+  })
 }

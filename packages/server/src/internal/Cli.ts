@@ -3,11 +3,13 @@
  * environment (flags win), so the relay runs the same under systemd, Docker or a shell. Usage errors
  * exit with 2 and say which flag and which rule.
  */
+import { isIP } from "node:net"
 import { parseArgs } from "node:util"
 import { isLogId } from "@relactation/core"
 import type { RelayLimits } from "../Limits.js"
 import { createRelay } from "../Relay.js"
 import { mintToken } from "../Token.js"
+import type { TrustProxy } from "./ClientAddress.js"
 import { loadOrCreateSecret } from "./Secret.js"
 
 export interface CliIo {
@@ -26,7 +28,9 @@ Limits (serve):
   --max-message-bytes 1MiB     --max-connections-per-log 16   --max-connections 10000
   --max-log-bytes 64MiB        --idle-timeout 30s             --rate-per-ip 120 (per minute)
   --compact-after 500 (rows)   --unload-after 5s              --max-awareness-clients 8
-Other (serve): --synchronous full|normal   --trust-proxy (use X-Forwarded-For)
+Other (serve): --synchronous full|normal
+  --trust-proxy               one reverse proxy in front: the client is the X-Forwarded-For entry it added
+  --trusted-proxies 2|a,b     that many proxies in front, or the proxies' addresses
 `
 
 /** A usage error: exit code 2. */
@@ -102,6 +106,33 @@ const LIMIT_FLAGS: ReadonlyArray<{
   }
 ]
 
+/**
+ * `--trust-proxy` alone means one proxy; `--trusted-proxies` (or `RELAY_TRUSTED_PROXIES`, or
+ * `RELAY_TRUST_PROXY`) takes a count or a comma-separated list of the proxies' addresses.
+ */
+const parseTrustProxy = (flag: boolean, value: string | undefined): TrustProxy => {
+  const text = value?.trim() ?? ""
+  if (text === "" || text === "false" || text === "0") return flag
+  if (text === "true") return true
+  if (/^\d+$/.test(text)) {
+    const count = Number(text)
+    if (count > 16)
+      throw new UsageError(
+        `--trusted-proxies must be a count from 0 to 16 or a list of addresses (got "${value}")`
+      )
+    return count
+  }
+  const list = text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+  if (list.some((entry) => !isIP(entry.replace(/^\[|\]$/g, ""))))
+    throw new UsageError(
+      `--trusted-proxies must be a count or a comma-separated list of IP addresses (got "${value}")`
+    )
+  return list
+}
+
 const envName = (flag: string): string => `RELAY_${flag.toUpperCase().replaceAll("-", "_")}`
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -133,7 +164,8 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
     port: { type: "string" },
     data: { type: "string" },
     synchronous: { type: "string" },
-    "trust-proxy": { type: "boolean" }
+    "trust-proxy": { type: "boolean" },
+    "trusted-proxies": { type: "string" }
   }
   for (const { flag } of LIMIT_FLAGS) options[flag] = { type: "string" }
   const { values, positionals } = parse(args, options)
@@ -151,8 +183,10 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
     const value = pick(values, env, flag)
     if (value !== undefined) limits[limit] = parseLimit(`--${flag}`, value)
   }
-  const trustProxy =
-    values["trust-proxy"] === true || env.RELAY_TRUST_PROXY === "1" || env.RELAY_TRUST_PROXY === "true"
+  const trustProxy = parseTrustProxy(
+    values["trust-proxy"] === true,
+    pick(values, env, "trusted-proxies") ?? env.RELAY_TRUST_PROXY
+  )
 
   const relay = await createRelay({
     host,

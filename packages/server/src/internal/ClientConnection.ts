@@ -36,6 +36,8 @@ export class ClientConnection implements Peer {
   private readonly pingTimer: NodeJS.Timeout
   private alive = true
   private closing = false
+  /** Settles once the socket's close event fired and the relay forgot this connection. */
+  readonly closed: Promise<void>
 
   constructor(options: ClientConnectionOptions) {
     this.socket = options.socket
@@ -48,10 +50,18 @@ export class ClientConnection implements Peer {
       this.alive = true
     })
     this.socket.on("error", (error) => this.onError(error))
+    let settle: () => void = () => {}
+    this.closed = new Promise((resolve) => {
+      settle = resolve
+    })
     this.socket.once("close", (code) => {
       this.closing = true
       clearInterval(this.pingTimer)
-      this.onClose(this, code)
+      try {
+        this.onClose(this, code)
+      } finally {
+        settle()
+      }
     })
     this.pingTimer = setInterval(() => this.tick(), this.context.limits.idleTimeoutMs)
   }
