@@ -10,7 +10,8 @@ const alias = [
   { find: /^@relactation\/core$/, replacement: file("./packages/core/src/index.ts") },
   { find: /^@relactation\/sync$/, replacement: file("./packages/sync/src/index.ts") },
   { find: /^@relactation\/sync\/node$/, replacement: file("./packages/sync/src/node.ts") },
-  { find: /^@relactation\/server$/, replacement: file("./packages/server/src/index.ts") }
+  { find: /^@relactation\/server$/, replacement: file("./packages/server/src/index.ts") },
+  { find: /^@relactation\/report$/, replacement: file("./packages/report/src/index.ts") }
 ]
 // The reliability suite runs its files in name order, so `zz-summary.test.ts` prints the table last.
 class ByName extends BaseSequencer {
@@ -32,6 +33,7 @@ export default defineConfig({
       : ["default"],
     projects: [
       project("core", ["packages/core/test/**/*.test.ts"]),
+      project("report", ["packages/report/test/**/*.test.ts"], { testTimeout: 60_000 }),
       project("server", ["packages/server/test/**/*.test.ts"], { testTimeout: 30_000, hookTimeout: 30_000 }),
       project("sync", ["packages/sync/test/**/*.test.ts"], { testTimeout: 30_000, hookTimeout: 30_000 }),
       project("examples", ["examples/*/test/**/*.test.ts"], {

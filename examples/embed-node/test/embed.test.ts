@@ -1,6 +1,6 @@
 // The embedding examples are real programs: run them as a user would and check what they print.
 import { execFile } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
@@ -29,6 +29,21 @@ describe("examples/embed-node", () => {
     expect(stdout).toContain("2027-03-13: 1 latches (0 at night, 14 min), pumped 0 ml, supplement 0 ml")
     expect(stdout).toContain("skipped: 1 unknown, 0 invalid")
     expect(stdout).toContain("weight 2027-03-13: 3580 g / 7 lb 14.3 oz")
+  })
+
+  it("report.ts writes a PDF that opens with 3 pages and a FHIR Bundle, named after the child and period", async () => {
+    const out = join(data, "report")
+    const { stdout } = await tsx("src/report.ts", "--out", out)
+    const pdf = "relactation-mila-2026-01-04-to-2026-03-05-report.pdf"
+    const fhir = "relactation-mila-2026-01-04-to-2026-03-05-fhir.json"
+    expect(stdout).toContain(`PDF: ${pdf} (61 days, 61 logged, 9 weigh-ins)`)
+    expect(stdout).toContain(`FHIR: ${fhir} (Bundle collection: 1 Patient, 9 body weight Observations)`)
+    expect(readdirSync(out).sort()).toEqual([fhir, pdf])
+    const info = (await run("pdfinfo", [join(out, pdf)])).stdout
+    expect(info).toMatch(/^Pages:\s+3$/m)
+    const bundle = JSON.parse(readFileSync(join(out, fhir), "utf8"))
+    expect(bundle.resourceType).toBe("Bundle")
+    expect(bundle.entry).toHaveLength(10)
   })
 
   it("effect.ts opens the log as a scoped layer and streams the change it appended", async () => {

@@ -20,7 +20,8 @@ const entries = [
   ],
   ["@relactation/sync", "sync", ".", ["openLog", "EffectApi", "Persistence"]],
   ["@relactation/sync/node", "sync", "./node", ["openLog", "FilePersistence"]],
-  ["@relactation/server", "server", ".", ["createRelay", "mintToken", "verifyToken", "SqliteStorage"]]
+  ["@relactation/server", "server", ".", ["createRelay", "mintToken", "verifyToken", "SqliteStorage"]],
+  ["@relactation/report", "report", ".", ["pdfReport", "fhirBundle", "reportData", "exportFileName"]]
 ] as const
 
 const node = async (args: Array<string>): Promise<string> =>
