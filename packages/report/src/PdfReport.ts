@@ -78,6 +78,13 @@ const summary = (data: ReportData): Array<string> => {
             `(${gain >= 0 ? "+" : "-"}${weightText(Math.abs(gain), data.units.weight)}).`
     )
   } else lines.push("No weigh-in in this period.")
+  if (data.medications.length > 0) {
+    const kinds = data.medications.map(
+      (m) =>
+        `${m.name}${m.dose === undefined ? "" : ` ${m.dose}${m.unit === undefined ? "" : ` ${m.unit}`}`} × ${m.times}`
+    )
+    lines.push(`Medications taken by the nursing parent, as logged: ${kinds.join(", ")}.`)
+  } else lines.push("No medication logged in this period.")
   const { unknown, invalid } = data.skipped
   if (unknown + invalid > 0) {
     lines.push(

@@ -7,9 +7,11 @@
  * @since 0.1.0
  */
 import {
+  current,
   dailyTotals,
   type DayTotals,
   isEvent,
+  localDateOf,
   type LogEntry,
   type Sex,
   type Skipped,
@@ -18,7 +20,6 @@ import {
   type WeightUnit,
   weightTrend
 } from "@relactation/core"
-import { latestChildProfile } from "./internal/ChildProfile.js"
 import { datesBetween, daysBetween } from "./internal/Dates.js"
 import { type CheckedOptions, checkOptions, fail, type ReportOptions } from "./ReportOptions.js"
 
@@ -54,6 +55,19 @@ export interface ReportDay {
 }
 
 /**
+ * One medication as logged in the period (same name, dose and unit), and how often it was taken.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReportMedication {
+  readonly name: string
+  readonly dose: number | undefined
+  readonly unit: string | undefined
+  readonly times: number
+}
+
+/**
  * The result of {@link reportData}.
  *
  * @since 0.1.0
@@ -70,6 +84,8 @@ export interface ReportData {
   readonly loggedDays: number
   /** The weigh-ins of the period, in time order. */
   readonly weights: ReadonlyArray<WeightPoint>
+  /** The medications taken in the period, most often first (then by name). */
+  readonly medications: ReadonlyArray<ReportMedication>
   readonly timeZone: string
   readonly dayStartHour: number
   readonly night: { readonly start: number; readonly end: number }
@@ -87,6 +103,27 @@ const onlyChild = (fn: string, entries: ReadonlyArray<LogEntry>): string => {
   return children.size === 0
     ? fail(fn, "from", "and to must span at least one logged day (the log holds no events)")
     : fail(fn, "child", `must name the child: the log holds ${children.size} children`)
+}
+
+const medicationsOf = (
+  entries: ReturnType<typeof current>["entries"],
+  child: string,
+  o: CheckedOptions,
+  from: string,
+  to: string
+): Array<ReportMedication> => {
+  const byKind = new Map<string, ReportMedication>()
+  for (const e of entries) {
+    if (e.type !== "medication" || e.child !== child) continue
+    const date = localDateOf(e.at, { timeZone: o.timeZone, dayStartHour: o.dayStartHour })
+    if (date < from || date > to) continue
+    const key = JSON.stringify([e.name, e.dose, e.unit])
+    const held = byKind.get(key)
+    byKind.set(key, { name: e.name, dose: e.dose, unit: e.unit, times: (held?.times ?? 0) + 1 })
+  }
+  return [...byKind.values()].sort(
+    (a, b) => b.times - a.times || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  )
 }
 
 /** @internal */
@@ -123,7 +160,8 @@ export const buildReportData = (entries: ReadonlyArray<LogEntry>, o: CheckedOpti
   if (loggedDays === 0) {
     fail(o.fn, "from", `and to must span at least one logged day (none from ${from} to ${to} for ${child})`)
   }
-  const profile = latestChildProfile(entries, child)
+  const inForce = current(entries)
+  const profile = inForce.children.get(child)
   const birthDate = profile?.birthDate
   return {
     child: {
@@ -138,6 +176,7 @@ export const buildReportData = (entries: ReadonlyArray<LogEntry>, o: CheckedOpti
     days,
     loggedDays,
     weights: days.flatMap((d) => d.weights),
+    medications: medicationsOf(inForce.entries, child, o, from, to),
     timeZone: o.timeZone,
     dayStartHour: o.dayStartHour,
     night: o.night,

@@ -6,7 +6,13 @@
  * @since 0.1.0
  */
 export { InvalidReportOptions, type ReportOptions } from "./ReportOptions.js"
-export { type ReportChild, type ReportData, type ReportDay, reportData } from "./ReportData.js"
+export {
+  type ReportChild,
+  type ReportData,
+  type ReportDay,
+  type ReportMedication,
+  reportData
+} from "./ReportData.js"
 export { NOT_ADVICE, pdfReport } from "./PdfReport.js"
 export {
   FHIR_CODES,

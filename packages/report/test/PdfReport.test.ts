@@ -112,6 +112,15 @@ describe("pdfReport of a generated 60-day log", () => {
     expect(text).toContain("Mila · born 2026-01-05 · female")
     expect(text.replace(/\s+/g, " ")).toContain(NOT_ADVICE)
     expect(text).toMatch(/Mean\/day\s/)
+    // The medications line lists each kind with how often it was taken, as many as dailyTotals counts.
+    const line = /Medications taken by the nursing parent, as logged: ([^.]*)\./.exec(
+      text.replace(/\s*\n\s*/g, " ")
+    )
+    const times = [...line![1]!.matchAll(/(domperidone 10 mg|fenugreek 610 mg) × (\d+)/g)].map((m) =>
+      Number(m[2])
+    )
+    expect(times.reduce((a, b) => a + b, 0)).toBe(days.reduce((n, d) => n + d.medications, 0))
+    expect(line![1]).toMatch(/^domperidone 10 mg × \d+, fenugreek 610 mg × \d+$/)
   })
 
   it("uses the family's day start, units and period: fl oz, lb oz, days from 06:00", async () => {

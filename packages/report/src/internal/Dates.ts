@@ -1,7 +1,9 @@
 /**
  * Calendar arithmetic on local dates `YYYY-MM-DD` (no zone: a date is a name for a local day,
- * which core has already found), and formatting an instant in the family's zone for display.
+ * which core has already found), and an instant in the family's zone for display.
  */
+import { localDateTimeOf } from "@relactation/core"
+
 const DAY = 86_400_000
 
 const ms = (date: string): number => Date.parse(`${date}T00:00:00Z`)
@@ -26,17 +28,6 @@ export const formatAge = (days: number): string => {
   return weeks === 0 ? d : rest === 0 ? w : `${w} ${d}`
 }
 
-/** @internal an instant as local "YYYY-MM-DD HH:MM" in a zone */
-export const localDateTime = (iso: string, timeZone: string): string => {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit"
-  }).formatToParts(new Date(iso))
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ""
-  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`
-}
+/** @internal an instant as local "YYYY-MM-DD HH:MM" in a zone, by core's zone rules */
+export const localDateTime = (iso: string, timeZone: string): string =>
+  localDateTimeOf(iso, timeZone).replace("T", " ").slice(0, 16)
