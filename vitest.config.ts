@@ -8,6 +8,7 @@ const file = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 // Exact matches, so that subpath exports such as `@relactation/sync/node` resolve too.
 const alias = [
   { find: /^@relactation\/core$/, replacement: file("./packages/core/src/index.ts") },
+  { find: /^@relactation\/core\/protocol$/, replacement: file("./packages/core/src/Protocol.ts") },
   { find: /^@relactation\/sync$/, replacement: file("./packages/sync/src/index.ts") },
   { find: /^@relactation\/sync\/node$/, replacement: file("./packages/sync/src/node.ts") },
   { find: /^@relactation\/server$/, replacement: file("./packages/server/src/index.ts") },
@@ -32,7 +33,8 @@ export default defineConfig({
       ? ["default", ["json", { outputFile: process.env.VITEST_JSON_OUT }]]
       : ["default"],
     projects: [
-      project("core", ["packages/core/test/**/*.test.ts"]),
+      // Property tests run thousands of folds; on a shared, loaded machine 5 s is not enough.
+      project("core", ["packages/core/test/**/*.test.ts"], { testTimeout: 30_000 }),
       project("report", ["packages/report/test/**/*.test.ts"], { testTimeout: 60_000 }),
       project("server", ["packages/server/test/**/*.test.ts"], { testTimeout: 30_000, hookTimeout: 30_000 }),
       project("sync", ["packages/sync/test/**/*.test.ts"], { testTimeout: 30_000, hookTimeout: 30_000 }),

@@ -1,6 +1,8 @@
 /**
  * What the sync client and the relay must agree on, kept in one place: how a family log is named,
- * how its token travels, and the close codes the relay uses when it ends a connection.
+ * how its token travels, and the close codes the relay uses when it ends a connection. It imports
+ * nothing, and is also the `@relactation/core/protocol` entry, so the relay can load it without
+ * `effect` or the event schemas.
  *
  * @since 0.1.0
  */

@@ -13,13 +13,7 @@ import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./inte
 import { instantMs } from "./internal/LocalTime.js"
 import { checkBirthDate, checkChild, checkSex } from "./internal/InvalidOptions.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
-import {
-  WHO_WEIGHT_VELOCITY,
-  type WhoBand,
-  type WhoPercentiles,
-  whoBand,
-  whoPercentiles
-} from "./WhoVelocity.js"
+import { type WhoVelocityResult, whoVelocities } from "./WhoVelocity.js"
 
 /**
  * Options of {@link weightTrend}.
@@ -92,24 +86,6 @@ export interface WeightSlope {
 }
 
 /**
- * Where the gain over one WHO 1-month interval falls.
- *
- * @since 0.1.0
- * @category models
- */
-export interface WhoVelocityResult {
-  /** `0-4wk`, `4wk-2mo`, `2-3mo` ... `11-12mo`. */
-  readonly interval: string
-  readonly fromAgeDays: number
-  readonly toAgeDays: number
-  /** Estimated grams gained over the interval (see {@link weightTrend} for how). */
-  readonly gainGrams: number
-  /** The WHO percentiles for the child's sex. */
-  readonly reference: WhoPercentiles
-  readonly band: WhoBand
-}
-
-/**
  * The result of {@link weightTrend}.
  *
  * @since 0.1.0
@@ -158,7 +134,7 @@ export interface WeightTrendState {
   /** @internal a weigh-in or profile changed since the result was read */
   changed: boolean
   /** @internal the skipped counts changed since the result was read */
-  skipped: boolean
+  skippedChanged: boolean
 }
 
 interface Timed {
@@ -168,10 +144,6 @@ interface Timed {
 
 const DAY = 86_400_000
 const MIN_DAYS = 3
-// A boundary weight is taken from a weigh-in within this many days of it, or interpolated between
-// weigh-ins at most BRACKET_DAYS apart around it; anything sparser would be a guess.
-const NEAR_DAYS = 1
-const BRACKET_DAYS = 14
 
 const round1 = (n: number): number => Math.round(n * 10) / 10
 
@@ -223,30 +195,6 @@ const slope = (points: ReadonlyArray<{ readonly t: number; readonly p: WeightPoi
   return result
 }
 
-// The weight at an age: a weigh-in within a day of it (the nearest), else a straight line between
-// the weigh-ins just before and just after it, when they are at most two weeks apart.
-const weightAtAge = (points: ReadonlyArray<WeightPoint>, age: number): number | undefined => {
-  let before: WeightPoint | undefined
-  let after: WeightPoint | undefined
-  let nearest: WeightPoint | undefined
-  for (const point of points) {
-    const a = point.ageDays!
-    if (
-      Math.abs(a - age) <= NEAR_DAYS &&
-      (nearest === undefined || Math.abs(a - age) < Math.abs(nearest.ageDays! - age))
-    ) {
-      nearest = point
-    }
-    if (a <= age) before = point
-    else if (after === undefined) after = point
-  }
-  if (nearest !== undefined) return nearest.grams
-  if (before === undefined || after === undefined) return undefined
-  const span = after.ageDays! - before.ageDays!
-  if (span > BRACKET_DAYS) return undefined
-  return before.grams + ((after.grams - before.grams) * (age - before.ageDays!)) / span
-}
-
 const compute = (state: WeightTrendState): WeightTrend => {
   let profile: Child | undefined
   for (const p of state.profiles.values()) if (profile === undefined || isLaterEvent(p, profile)) profile = p
@@ -290,26 +238,14 @@ const compute = (state: WeightTrendState): WeightTrend => {
       ? undefined
       : { grams: last.grams - first.grams, percent: round1(((last.grams - first.grams) / first.grams) * 100) }
 
-  const who: Array<WhoVelocityResult> = []
-  if (birth !== undefined && sex !== undefined && points.length > 1) {
-    // Ages from the unrounded instants, so the boundaries are not shifted by display rounding.
-    const aged = timed.map((x) => ({ ...x.p, ageDays: (x.t - birth) / DAY }))
-    for (const interval of WHO_WEIGHT_VELOCITY) {
-      const start = weightAtAge(aged, interval.fromAgeDays)
-      const end = weightAtAge(aged, interval.toAgeDays)
-      if (start === undefined || end === undefined) continue
-      const gainGrams = Math.round(end - start)
-      const reference = whoPercentiles(interval, sex)
-      who.push({
-        interval: interval.interval,
-        fromAgeDays: round1(interval.fromAgeDays),
-        toAgeDays: round1(interval.toAgeDays),
-        gainGrams,
-        reference,
-        band: whoBand(gainGrams, reference)
-      })
-    }
-  }
+  // Ages from the unrounded instants, so the boundaries are not shifted by display rounding.
+  const who =
+    birth === undefined || sex === undefined
+      ? []
+      : whoVelocities(
+          timed.map((x) => ({ ageDays: (x.t - birth) / DAY, grams: x.p.grams })),
+          sex
+        )
 
   return {
     points,
@@ -344,22 +280,22 @@ export const WeightTrendReducer: Reducer<WeightTrendOptions, WeightTrendState, W
     profiles: new Map(),
     result: undefined,
     changed: true,
-    skipped: false
+    skippedChanged: false
   }),
   apply: (state, entry) => {
     // Only weigh-ins and child profiles reach the sink (which sets `changed`); otherwise an
     // admitted entry was unknown or invalid and only the skipped counts moved.
-    if (admit(state.set, entry, sink, state) && !state.changed) state.skipped = true
+    if (admit(state.set, entry, sink, state) && !state.changed) state.skippedChanged = true
     return state
   },
   result: (state) => {
     let result = state.result
     if (result === undefined || state.changed) result = compute(state)
-    else if (state.skipped) result = { ...result, skipped: skippedOf(state.set) }
+    else if (state.skippedChanged) result = { ...result, skipped: skippedOf(state.set) }
     else return result
     state.result = result
     state.changed = false
-    state.skipped = false
+    state.skippedChanged = false
     return result
   }
 }
@@ -368,9 +304,7 @@ export const WeightTrendReducer: Reducer<WeightTrendOptions, WeightTrendState, W
  * The weight trend of a set of log entries (duplicates count once, retracted weigh-ins and
  * profiles are left out, unknown and invalid entries are skipped and counted).
  *
- * For the WHO bands, the weight at each interval boundary (birth, 4 weeks, 2 months ... 12 months)
- * is the weigh-in within a day of it, or a straight line between the weigh-ins around it when they
- * are at most 14 days apart; an interval without both is left out. Velocities and slopes use the
+ * The WHO bands come from {@link whoVelocities} over the weigh-ins' ages. Velocities and slopes use the
  * weights as logged, clothed or not: compare like with like.
  *
  * @since 0.1.0

@@ -175,3 +175,94 @@ export const whoBand = (gainGrams: number, percentiles: WhoPercentiles): WhoBand
  */
 export const whoPercentiles = (interval: WhoVelocityInterval, sex: Sex): WhoPercentiles =>
   sex === "male" ? interval.male : interval.female
+
+/**
+ * Where the gain over one WHO 1-month interval falls.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WhoVelocityResult {
+  /** `0-4wk`, `4wk-2mo`, `2-3mo` ... `11-12mo`. */
+  readonly interval: string
+  readonly fromAgeDays: number
+  readonly toAgeDays: number
+  /** Estimated grams gained over the interval (see {@link whoVelocities} for how). */
+  readonly gainGrams: number
+  /** The WHO percentiles for the child's sex. */
+  readonly reference: WhoPercentiles
+  readonly band: WhoBand
+}
+
+/**
+ * A weight at an age, for {@link whoVelocities}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeightAtAge {
+  /** Age in days (fractional), counted from 00:00 UTC on the birth date. */
+  readonly ageDays: number
+  readonly grams: number
+}
+
+// A boundary weight is taken from a weigh-in within this many days of it, or interpolated between
+// weigh-ins at most BRACKET_DAYS apart around it; anything sparser would be a guess.
+const NEAR_DAYS = 1
+const BRACKET_DAYS = 14
+
+const round1 = (n: number): number => Math.round(n * 10) / 10
+
+// The weight at an age: a weigh-in within a day of it (the nearest), else a straight line between
+// the weigh-ins just before and just after it, when they are at most two weeks apart.
+const weightAtAge = (points: ReadonlyArray<WeightAtAge>, age: number): number | undefined => {
+  let before: WeightAtAge | undefined
+  let after: WeightAtAge | undefined
+  let nearest: WeightAtAge | undefined
+  for (const point of points) {
+    const a = point.ageDays
+    if (
+      Math.abs(a - age) <= NEAR_DAYS &&
+      (nearest === undefined || Math.abs(a - age) < Math.abs(nearest.ageDays - age))
+    ) {
+      nearest = point
+    }
+    if (a <= age) before = point
+    else if (after === undefined) after = point
+  }
+  if (nearest !== undefined) return nearest.grams
+  if (before === undefined || after === undefined) return undefined
+  const span = after.ageDays - before.ageDays
+  if (span > BRACKET_DAYS) return undefined
+  return before.grams + ((after.grams - before.grams) * (age - before.ageDays)) / span
+}
+
+/**
+ * Where the gain over each WHO 1-month interval falls, for weights sorted by age. The weight at
+ * each interval boundary (birth, 4 weeks, 2 months ... 12 months) is the weight within a day of
+ * it (the nearest), or a straight line between the weights around it when they are at most 14
+ * days apart; an interval without both boundaries is left out. `weightTrend` uses it for `who`.
+ *
+ * @since 0.1.0
+ * @category reference
+ */
+export const whoVelocities = (points: ReadonlyArray<WeightAtAge>, sex: Sex): Array<WhoVelocityResult> => {
+  const who: Array<WhoVelocityResult> = []
+  if (points.length < 2) return who
+  for (const interval of WHO_WEIGHT_VELOCITY) {
+    const start = weightAtAge(points, interval.fromAgeDays)
+    const end = weightAtAge(points, interval.toAgeDays)
+    if (start === undefined || end === undefined) continue
+    const gainGrams = Math.round(end - start)
+    const reference = whoPercentiles(interval, sex)
+    who.push({
+      interval: interval.interval,
+      fromAgeDays: round1(interval.fromAgeDays),
+      toAgeDays: round1(interval.toAgeDays),
+      gainGrams,
+      reference,
+      band: whoBand(gainGrams, reference)
+    })
+  }
+  return who
+}
