@@ -5,10 +5,11 @@
  *
  * @since 0.1.0
  */
-import { Predicate, Result, Schema, SchemaAST, SchemaIssue } from "effect"
-import { SchemaJITCompiler } from "effect/schema"
+import { Result } from "effect"
 import { CURRENT_VERSION, type Event, isEventType, schemas } from "./Event.js"
-import { describeProblems, type FieldProblem, InvalidEvent } from "./InvalidEvent.js"
+import { eventVersions } from "./EventVersions.js"
+import { type FieldProblem, InvalidEvent } from "./InvalidEvent.js"
+import { makeEntryDecoder } from "./internal/Decoder.js"
 
 /**
  * A raw entry of a type this version does not know, or of a newer payload version: written by a
@@ -71,114 +72,18 @@ export interface Decoded {
   readonly invalid: Array<InvalidEntry>
 }
 
-// Effect's own compiled guards and decoders for the event schemas (the schemas stay the only
-// definition of validity; this only changes how they run). Where `new Function` is blocked, such
-// as under a strict Content-Security-Policy, Schema keeps interpreting them.
-for (const schema of Object.values(schemas)) SchemaJITCompiler.enable(SchemaAST.toType(schema.ast))
-
-const guards = Object.fromEntries(
-  Object.entries(schemas).map(([type, schema]) => [type, Schema.is(schema as Schema.Top)])
-) as Record<string, (u: unknown) => boolean>
-
-const decoders = Object.fromEntries(
-  Object.entries(schemas).map(([type, schema]) => [
-    type,
-    Schema.decodeUnknownResult(schema as Schema.Codec<unknown, unknown>)
-  ])
-) as Record<
-  string,
-  (u: unknown, options?: { errors?: "all" | "first" }) => Result.Result<unknown, Schema.SchemaError>
->
-
-const toProblems = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const valueAt = (raw: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
-  let cur = raw
-  for (const key of path) {
-    if (!Predicate.isObject(cur)) return undefined
-    cur = (cur as Record<PropertyKey, unknown>)[key]
-  }
-  return cur
-}
-
-// Messages name the field and the rule. They show the offending value only when it is a number or
-// boolean: free text a caregiver typed (names, reasons) must not travel in error messages.
-const got = (value: unknown): string =>
-  typeof value === "number" || typeof value === "boolean"
-    ? ` (got ${value})`
-    : value === undefined
-      ? ""
-      : value === null
-        ? " (got null)"
-        : ""
-
-const problemsOf = (error: Schema.SchemaError, raw: unknown): Array<FieldProblem> =>
-  toProblems(error.issue).issues.map((issue) => {
-    const path = (issue.path ?? []).map((k) =>
-      typeof k === "object" ? String(k.key) : (k as string | number)
-    )
-    const missing = issue.message === "Missing key"
-    const message = missing
-      ? "is required"
-      : issue.message.replace(/^Expected (.*?)(, got .*)?$/s, (_m, what: string) =>
-          what.includes(" | ")
-            ? `must be one of ${what}`
-            : /^(string|number|boolean|object|array)$/.test(what)
-              ? `must be ${what === "array" || what === "object" ? "an" : "a"} ${what}`
-              : `must be ${what}`
-        )
-    return { path, message: missing ? message : message + got(valueAt(raw, path)) }
-  })
-
-const idOf = (raw: unknown): string | undefined =>
-  Predicate.isObject(raw) && typeof (raw as { id?: unknown }).id === "string"
-    ? (raw as { id: string }).id
-    : undefined
-
-const invalid = (
-  raw: unknown,
-  type: string | undefined,
-  problems: ReadonlyArray<FieldProblem>
-): InvalidEntry => ({
-  _tag: "InvalidEntry",
-  id: idOf(raw),
-  type,
-  problems,
-  reason: describeProblems(type, problems),
-  raw
-})
+const decode = makeEntryDecoder(eventVersions)
 
 /**
- * Decodes one raw entry. Never throws. A valid event is returned as the same object (the wire
- * form is the decoded form), so decoding costs no copy.
+ * Decodes one raw entry. Never throws. The entry is read with the schema of its own version
+ * (`type@v`, see {@link eventVersions}) and upgraded to the current version of its type; a type or
+ * version this library does not know is an {@link UnknownEntry}. A valid current event is
+ * returned as the same object (the wire form is the decoded form), so decoding costs no copy.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decodeEntry = (raw: unknown): LogEntry => {
-  if (!Predicate.isObject(raw) || Array.isArray(raw)) {
-    return invalid(raw, undefined, [{ path: [], message: "must be a JSON object" }])
-  }
-  const { type, v } = raw as { type?: unknown; v?: unknown }
-  if (typeof type !== "string" || type.length === 0) {
-    return invalid(raw, undefined, [
-      { path: ["type"], message: "must be a non-empty string naming the event type" }
-    ])
-  }
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
-    return invalid(raw, isEventType(type) ? type : undefined, [
-      { path: ["v"], message: `must be a whole number of at least 1${got(v)}` }
-    ])
-  }
-  if (!isEventType(type) || v > CURRENT_VERSION) {
-    return { _tag: "UnknownEntry", id: idOf(raw), type, v, raw }
-  }
-  // Fast path: a valid event needs no transformation, so the type guard is enough.
-  if (guards[type]!(raw)) return raw as Event
-  const result = decoders[type]!(raw, { errors: "all" })
-  if (Result.isSuccess(result)) return result.success as Event
-  return invalid(raw, type, problemsOf(result.failure, raw))
-}
+export const decodeEntry = (raw: unknown): LogEntry => decode(raw)
 
 /**
  * Decodes a list of raw entries (parsed JSON) into valid events, unknown entries and invalid
