@@ -111,7 +111,10 @@ export const makeEntryDecoder = (
       upgrade: version.upgrade
     }
     let versionsOfType = byType.get(version.type)
-    if (versionsOfType === undefined) byType.set(version.type, (versionsOfType = new Map()))
+    if (versionsOfType === undefined) {
+      versionsOfType = new Map()
+      byType.set(version.type, versionsOfType)
+    }
     versionsOfType.set(version.v, compiled)
     if (version.upgrade === undefined) {
       if (currentOf.has(version.type)) throw new Error(`event type ${version.type} has two current versions`)
