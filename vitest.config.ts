@@ -12,7 +12,8 @@ const alias = [
   { find: /^@relactation\/sync$/, replacement: file("./packages/sync/src/index.ts") },
   { find: /^@relactation\/sync\/node$/, replacement: file("./packages/sync/src/node.ts") },
   { find: /^@relactation\/server$/, replacement: file("./packages/server/src/index.ts") },
-  { find: /^@relactation\/report$/, replacement: file("./packages/report/src/index.ts") }
+  { find: /^@relactation\/report$/, replacement: file("./packages/report/src/index.ts") },
+  { find: /^@relactation\/react$/, replacement: file("./packages/react/src/index.ts") }
 ]
 // The reliability suite runs its files in name order, so `zz-summary.test.ts` prints the table last.
 class ByName extends BaseSequencer {
@@ -38,6 +39,10 @@ export default defineConfig({
       project("report", ["packages/report/test/**/*.test.ts"], { testTimeout: 60_000 }),
       project("server", ["packages/server/test/**/*.test.ts"], { testTimeout: 30_000, hookTimeout: 30_000 }),
       project("sync", ["packages/sync/test/**/*.test.ts"], { testTimeout: 30_000, hookTimeout: 30_000 }),
+      project("react", ["packages/react/test/**/*.test.ts"], {
+        environment: "happy-dom",
+        testTimeout: 30_000
+      }),
       project("examples", ["examples/*/test/**/*.test.ts"], {
         testTimeout: 120_000,
         hookTimeout: 180_000,
