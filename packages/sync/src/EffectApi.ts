@@ -14,10 +14,11 @@ import {
   type EventLog as EventLogHandle,
   type LogChange,
   type OpenLogOptions,
-  openLogWith
+  openLogWith,
+  type SessionStop
 } from "./EventLog.js"
 import { Persistence } from "./Persistence.js"
-import type { InvalidLogOptions, LogClosed, PersistenceError } from "./SyncError.js"
+import type { InvalidLogOptions, LogClosed, PersistenceError, SessionAlreadyStopped } from "./SyncError.js"
 
 /**
  * Why opening a log can fail.
@@ -45,6 +46,14 @@ const fromPromise = <A, E>(f: () => Promise<A>, isE: (u: unknown) => boolean): E
   Effect.tryPromise({ try: f, catch: (u) => u }).pipe(
     Effect.catch((u) => (isE(u) ? Effect.fail(u as E) : Effect.die(u)))
   )
+
+/**
+ * Why stopping a session can fail.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type StopError = AppendError | SessionAlreadyStopped
 
 const isOpenError = tagged("InvalidLogOptions", "PersistenceError", "InvalidOptions")
 const isAppendError = tagged("InvalidEvent", "LogClosed", "PersistenceError")
@@ -133,6 +142,22 @@ export const append = (input: AppendInput): Effect.Effect<Event, AppendError, Lo
  */
 export const retract = (target: string, reason?: string): Effect.Effect<Event, AppendError, Log> =>
   Log.use((log) => fromPromise<Event, AppendError>(() => log.retract(target, reason), isAppendError))
+
+/**
+ * Stops a running session (this device's, or with `session`/`peer` another's) into its event;
+ * `undefined` when there is no such session. Fails with `SessionAlreadyStopped` when its event is
+ * already in the log (nothing recorded), `InvalidEvent` when it cannot become a valid event.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const stopSession = (stop?: SessionStop): Effect.Effect<Event | undefined, StopError, Log> =>
+  Log.use((log) =>
+    fromPromise<Event | undefined, StopError>(
+      () => log.stopSession(stop),
+      tagged("InvalidEvent", "LogClosed", "PersistenceError", "SessionAlreadyStopped")
+    )
+  )
 
 /**
  * Every change from now on (local, remote, persistence), until the stream is interrupted.

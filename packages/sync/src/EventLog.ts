@@ -29,7 +29,8 @@ import * as Listeners from "./internal/Listeners.js"
 import { opt } from "./internal/opt.js"
 import { guarded } from "./internal/persistenceError.js"
 import * as Projections from "./internal/Projections.js"
-import * as Sessions from "./internal/Sessions.js"
+import * as SessionControl from "./internal/SessionControl.js"
+import type * as Sessions from "./internal/Sessions.js"
 import {
   isBrowser,
   type PersistenceAdapter,
@@ -103,6 +104,11 @@ export interface OpenLogOptions {
    * `console.error`. A throwing listener never stops the other listeners or the log.
    */
   readonly onError?: (error: unknown, source: ListenerSource) => void
+  /** Running sessions: how long a device may be gone before its session shows as maybe forgotten. */
+  readonly sessions?: {
+    /** Default 300000 (5 minutes) after its device left presence. */
+    readonly forgottenAfterMs?: number
+  }
 }
 
 /**
@@ -150,7 +156,7 @@ export type AppendInput = Draft | AppendDraft | Event
  * @since 0.1.0
  * @category models
  */
-export type SessionStart = Omit<Presence.RunningSession, "startedAt" | "child"> & {
+export type SessionStart = Omit<Presence.RunningSession, "id" | "startedAt" | "child"> & {
   readonly startedAt?: string
   readonly child?: string
 }
@@ -163,6 +169,11 @@ export type SessionStart = Omit<Presence.RunningSession, "startedAt" | "child"> 
  * @category models
  */
 export interface SessionStop {
+  /**
+   * The session to stop, by its `id`: this device's, another device's on the log now, or one
+   * whose device has left (see `runningSessions`). Default: this device's.
+   */
+  readonly session?: string
   /**
    * Stop another device's running session instead (its `clientId` in `peers`), for example when
    * the other parent forgot: this device records the event, and the other device ends its session
@@ -206,12 +217,30 @@ export interface EventLog {
   /** Starts (or replaces) this device's running session; throws `InvalidEvent` on a bad one. */
   startSession(session: SessionStart): Presence.RunningSession
   /**
-   * Appends the session's latch/pump event and ends it; resolves `undefined` with no session. With
-   * `peer`, stops another device's session (this device records it; that device's session ends when
-   * the event arrives).
+   * Appends the session's latch/pump event (id: `stopEventId(session.id)`) and ends it; resolves
+   * `undefined` when there is no such session. With `session` (an id) or `peer`, stops another
+   * device's session, or one whose device left: this device records it, and a device still
+   * running it ends it when the event arrives. Rejects with `SessionAlreadyStopped` (nothing
+   * recorded) when the session's event is already in the log, and with `InvalidEvent` (the session
+   * keeps running) when it cannot become a valid event, such as a pump without its amount.
    */
   stopSession(options?: SessionStop): Promise<Event | undefined>
+  /** This device's running session. */
   readonly session: Presence.RunningSession | undefined
+  /**
+   * Every running session the app should show: this device's, the other devices' on the log now,
+   * and those whose device left presence with them running (`leftAt`, and `maybeForgotten` once
+   * gone longer than `sessions.forgottenAfterMs`). The same array until it changes.
+   */
+  readonly runningSessions: ReadonlyArray<Presence.SessionInfo>
+  /** Called with `runningSessions` whenever it changes (also when one becomes maybe forgotten). */
+  onSessions(listener: (sessions: ReadonlyArray<Presence.SessionInfo>) => void): () => void
+  /**
+   * Forgets, on this device only, a session whose device left (a timer nobody will stop: "discard").
+   * Records nothing; whether there was such a session. If its device comes back still running it,
+   * it shows again.
+   */
+  dismissSession(sessionId: string): boolean
   connect(): void
   disconnect(): void
   /** Resolves when the status is `synced`; rejects for a log without relay, or when closed. */
@@ -329,12 +358,10 @@ export const openLogWith = async (
       for (const key of index.eventKeys()) if (!known.has(key)) added.push(index.event(key)!)
     }
     const origin = originOf(tx)
-    // Another device stopped this device's running session: its event is here, so the session ends.
-    const running = presence.session
-    if (origin !== "local" && running !== undefined && added.some((e) => Sessions.endedBy(running, e))) {
-      presence.setSession(undefined)
+    if (added.length > 0 || foreignEdit) {
+      sessions.arrived(added, origin === "local")
+      changeListeners.emit({ added, origin })
     }
-    if (added.length > 0 || foreignEdit) changeListeners.emit({ added, origin })
   }
   map.observe(observer)
 
@@ -403,6 +430,16 @@ export const openLogWith = async (
     return stored
   }
 
+  const sessions = SessionControl.make({
+    presence,
+    context: sessionContext,
+    forgottenAfterMs: options.sessions?.forgottenAfterMs ?? 5 * 60_000,
+    report,
+    eventById: (id) => index.event(id),
+    store,
+    flush
+  })
+
   const log: EventLog = {
     logId,
     append,
@@ -433,27 +470,16 @@ export const openLogWith = async (
     },
     onPeers: (listener) => presence.onPeers(listener),
     setPresenceName: (name) => presence.setName(name),
-    startSession: (start) => {
-      const running = Sessions.start(start, sessionContext)
-      presence.setSession(running)
-      return running
-    },
-    stopSession: async (stop = {}) => {
-      if (closing !== undefined) throw closedError()
-      const running =
-        stop.peer === undefined
-          ? presence.session
-          : presence.peers.find((p) => !p.self && p.clientId === stop.peer)?.session
-      if (running === undefined) return undefined
-      // Made first: if the session cannot become a valid event it keeps running.
-      const stored = store(Sessions.toEvent(running, stop, sessionContext))
-      if (stop.peer === undefined) presence.setSession(undefined)
-      await flush()
-      return stored
-    },
+    startSession: (start) => sessions.start(start),
+    stopSession: (stop = {}) => (closing !== undefined ? Promise.reject(closedError()) : sessions.stop(stop)),
     get session() {
-      return presence.session
+      return sessions.session
     },
+    get runningSessions() {
+      return sessions.running
+    },
+    onSessions: (listener) => sessions.onSessions(listener),
+    dismissSession: (sessionId) => sessions.dismiss(sessionId),
     connect: () => {
       if (closing === undefined) connection.connect()
     },
@@ -478,6 +504,7 @@ export const openLogWith = async (
     close: () => {
       closing ??= (async () => {
         for (const fail of [...closedWaiters]) fail(closedError())
+        sessions.destroy()
         presence.destroy()
         connection.destroy()
         awareness.destroy()

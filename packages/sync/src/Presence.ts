@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { uuidv7From, uuidv7Time } from "@relactation/core"
 import type { Awareness } from "y-protocols/awareness"
 import * as Listeners from "./internal/Listeners.js"
 
@@ -15,6 +16,11 @@ import * as Listeners from "./internal/Listeners.js"
  * @category models
  */
 export interface RunningSession {
+  /**
+   * The session's own id, made when it starts (a UUIDv7 whose time part is `startedAt`). Its event
+   * gets the id {@link stopEventId} derives from it, whichever device stops it.
+   */
+  readonly id: string
   readonly kind: "latch" | "pump"
   readonly side?: "left" | "right" | "both"
   readonly method?: "electric" | "manual" | "hand"
@@ -38,6 +44,29 @@ export interface Peer {
 }
 
 /**
+ * A running session as the app shows it: on this device, on another device on the log now, or on
+ * a device that has left presence with it still running ("maybe forgotten, started 03:12 on Sam's
+ * phone" once it has been away longer than the limit).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SessionInfo {
+  readonly session: RunningSession
+  /** The caregiver and display name of the device running it. */
+  readonly caregiver: string
+  readonly name: string | undefined
+  /** The awareness client id of that device (its `clientId` in `peers`). */
+  readonly clientId: number
+  /** Running on this device. */
+  readonly self: boolean
+  /** When its device left presence (ISO-8601), or `undefined` while the device is on the log. */
+  readonly leftAt: string | undefined
+  /** Its device left presence longer ago than `sessions.forgottenAfterMs` (default 5 minutes). */
+  readonly maybeForgotten: boolean
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -52,6 +81,51 @@ export interface Presence {
   readonly destroy: () => void
 }
 
+const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+// FNV-1a of `text` with a salt: a stream of deterministic numbers in [0, 1).
+const hashStream = (text: string): (() => number) => {
+  let n = 0
+  return () => {
+    let h = (0x811c9dc5 ^ ++n) >>> 0
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i)
+      h = Math.imul(h, 0x01000193)
+    }
+    return (h >>> 0) / 2 ** 32
+  }
+}
+
+/**
+ * The id of the event a running session becomes: derived from the session's id alone, so every
+ * device that stops the session records it under the same id, and the log (a set keyed by id)
+ * keeps one entry even when two devices stop it at once, offline. A UUIDv7 whose time part is the
+ * session's start, like the session id it comes from.
+ *
+ * @example
+ * ```ts
+ * import { stopEventId } from "@relactation/sync"
+ *
+ * // Was this session stopped (by anyone)? Its event is in the log under this id.
+ * const stopped = log.events.some((e) => e.id === stopEventId(session.id))
+ * ```
+ *
+ * @since 0.1.0
+ * @category sessions
+ */
+export const stopEventId = (sessionId: string): string =>
+  uuidv7From(uuidv7Time(sessionId), hashStream(`stop:${sessionId}`))
+
+/**
+ * The id of a session published without one (by a version of this library before session ids):
+ * derived from what identifies it, so every device derives the same.
+ *
+ * @since 0.1.0
+ * @category sessions
+ */
+export const legacySessionId = (kind: string, startedAt: string, child: string): string =>
+  uuidv7From(Date.parse(startedAt), hashStream(`session:${kind}|${startedAt}|${child}`))
+
 const str = (value: unknown, max = 200): string | undefined =>
   typeof value === "string" && value.length > 0 && value.length <= max ? value : undefined
 
@@ -60,7 +134,8 @@ const oneOf = <T extends string>(value: unknown, allowed: ReadonlyArray<T>): T |
 
 /**
  * Reads a session another device published. Awareness states are foreign data: anything that does
- * not have the expected shape is treated as "no session".
+ * not have the expected shape is treated as "no session". A session without a valid `id` (from a
+ * version before session ids) gets {@link legacySessionId}.
  *
  * @since 0.1.0
  * @category parsing
@@ -75,7 +150,10 @@ export const parseSession = (value: unknown): RunningSession | undefined => {
   if (Number.isNaN(Date.parse(startedAt))) return undefined
   const side = oneOf(raw.side, ["left", "right", "both"] as const)
   const method = oneOf(raw.method, ["electric", "manual", "hand"] as const)
+  const id =
+    typeof raw.id === "string" && UUIDV7.test(raw.id) ? raw.id : legacySessionId(kind, startedAt, child)
   return {
+    id,
     kind,
     startedAt,
     child,

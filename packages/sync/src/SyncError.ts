@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { Event } from "@relactation/core"
 import { Data } from "effect"
 
 /**
@@ -49,5 +50,23 @@ export class InvalidLogOptions extends Data.TaggedError("InvalidLogOptions")<{
 }> {
   override get message(): string {
     return `${this.option}: ${this.rule}`
+  }
+}
+
+/**
+ * `stopSession` found the session already stopped, by this device or another (its event is in
+ * the log): nothing was recorded. `stoppedBy` is the caregiver who stopped it (the event's `by`),
+ * for a notice such as "already stopped by Alex"; `event` is the entry that stands.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SessionAlreadyStopped extends Data.TaggedError("SessionAlreadyStopped")<{
+  readonly sessionId: string
+  readonly stoppedBy: string
+  readonly event: Event
+}> {
+  override get message(): string {
+    return `session ${this.sessionId} was already stopped (event ${this.event.id})`
   }
 }

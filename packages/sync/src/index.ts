@@ -7,6 +7,13 @@
 export { isFinalClose, reconnectDelay, type Status } from "./Connection.js"
 export * from "./EventLog.js"
 export * from "./Persistence.js"
-export { type Peer, parseSession, type RunningSession } from "./Presence.js"
+export {
+  legacySessionId,
+  type Peer,
+  parseSession,
+  type RunningSession,
+  type SessionInfo,
+  stopEventId
+} from "./Presence.js"
 export * from "./SyncError.js"
 export * as EffectApi from "./EffectApi.js"

@@ -74,6 +74,26 @@ describe("EffectApi", () => {
   })
 })
 
+describe("EffectApi.stopSession", () => {
+  it("stops the session into its event, and fails with SessionAlreadyStopped in the error channel", async () => {
+    const layer = EffectApi.Log.layer(options()).pipe(Layer.provide(Persistence.memory))
+    const program = Effect.gen(function* () {
+      const log = yield* EffectApi.Log
+      const running = log.startSession({ kind: "latch", side: "left" })
+      const event = yield* EffectApi.stopSession()
+      const again = yield* Effect.flip(EffectApi.stopSession({ session: running.id }))
+      const invalid = yield* Effect.sync(() => log.startSession({ kind: "pump" })).pipe(
+        Effect.andThen(Effect.flip(EffectApi.stopSession()))
+      )
+      return { running, event, again, invalid }
+    })
+    const { running, event, again, invalid } = await Effect.runPromise(program.pipe(Effect.provide(layer)))
+    expect(event).toMatchObject({ type: "latch", at: running.startedAt })
+    expect(again).toMatchObject({ _tag: "SessionAlreadyStopped", stoppedBy: "parent-a", event })
+    expect(invalid._tag).toBe("InvalidEvent")
+  })
+})
+
 describe("EffectApi.EventLog (deprecated alias)", () => {
   it("is the Log service", async () => {
     expect(EffectApi.EventLog).toBe(EffectApi.Log)

@@ -1,6 +1,6 @@
-import { compareEvents, InvalidEvent } from "@relactation/core"
+import { compareEvents, InvalidEvent, uuidv7Time } from "@relactation/core"
 import { describe, expect, it } from "vitest"
-import { type LogChange, openLog } from "../src/index.js"
+import { type LogChange, openLog, stopEventId } from "../src/index.js"
 import { clock, prng, seedFromEnv } from "./helpers.js"
 
 const base = (logId = "family-test-1") => {
@@ -85,15 +85,19 @@ describe("EventLog (memory, no relay)", () => {
     ])
     const session = log.startSession({ kind: "latch", side: "left" })
     expect(session).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       kind: "latch",
       side: "left",
       startedAt: "2027-03-28T01:30:00.000Z",
       child: "baby-1"
     })
+    // Its id's time part is its start.
+    expect(uuidv7Time(session.id)).toBe(Date.parse(session.startedAt))
     expect(log.peers[0]?.session).toEqual(session)
     c.advance(12 * 60 * 1000)
     const event = await log.stopSession()
     expect(event).toMatchObject({ type: "latch", side: "left", durationSec: 720, at: session.startedAt })
+    expect(event?.id).toBe(stopEventId(session.id))
     expect(log.session).toBeUndefined()
     expect(log.peers[0]?.session).toBeUndefined()
     expect(await log.stopSession()).toBeUndefined()

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createRelay } from "@relactation/server"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { type EventLog, parseSession } from "../src/index.js"
+import { type EventLog, legacySessionId, parseSession } from "../src/index.js"
 import { clock, phone, until } from "./helpers.js"
 
 const LOG = "family-presence-1"
@@ -93,11 +93,20 @@ describe("Presence", () => {
   })
 
   it("treats malformed sessions from other devices as no session", () => {
+    // Without an id (a version before session ids): the id every device derives the same way.
     expect(parseSession({ kind: "latch", startedAt: "2027-03-28T01:00:00.000Z", child: "c1" })).toEqual({
+      id: legacySessionId("latch", "2027-03-28T01:00:00.000Z", "c1"),
       kind: "latch",
       startedAt: "2027-03-28T01:00:00.000Z",
       child: "c1"
     })
+    const id = "01951e5a-7c00-7a3b-9c1d-000000000001"
+    expect(parseSession({ id, kind: "pump", startedAt: "2027-03-28T01:00:00.000Z", child: "c1" })?.id).toBe(
+      id
+    )
+    expect(
+      parseSession({ id: "not-an-id", kind: "latch", startedAt: "2027-03-28T01:00:00.000Z", child: "c1" })?.id
+    ).toBe(legacySessionId("latch", "2027-03-28T01:00:00.000Z", "c1"))
     expect(parseSession({ kind: "nap", startedAt: "2027-03-28T01:00:00.000Z", child: "c1" })).toBeUndefined()
     expect(parseSession({ kind: "latch", startedAt: "yesterday", child: "c1" })).toBeUndefined()
     expect(parseSession("latch")).toBeUndefined()

@@ -1,11 +1,11 @@
 /**
- * The one policy for app listeners (`subscribe`, `onStatus`, `onPeers`): every listener is called,
+ * The one policy for app listeners (`subscribe`, `onStatus`, `onPeers`, `onSessions`): every listener is called,
  * in the order it was added; one that throws is an app bug, reported to `onError` (by default
  * `console.error`), and neither stops the other listeners nor breaks the log.
  */
 
 /** Which registration a throwing listener came from. */
-export type ListenerSource = "subscribe" | "onStatus" | "onPeers"
+export type ListenerSource = "subscribe" | "onStatus" | "onPeers" | "onSessions"
 
 /** Where listener errors go. */
 export type ReportError = (error: unknown, source: ListenerSource) => void

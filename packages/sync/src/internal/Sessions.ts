@@ -1,13 +1,14 @@
 /**
  * Running sessions (a latch or pump timer, shared through presence) and the event each becomes
- * when it is stopped: same kind, same child, starting when the session started.
+ * when it is stopped: same kind, same child, starting when the session started, under the id
+ * derived from the session's id.
  */
-import { type Draft, type Event, InvalidEvent, makeSync } from "@relactation/core"
-import type { RunningSession } from "../Presence.js"
+import { type Draft, type Event, InvalidEvent, makeSync, uuidv7From } from "@relactation/core"
+import { type RunningSession, stopEventId } from "../Presence.js"
 import { opt } from "./opt.js"
 
 /** What starting a session takes (`startedAt` and `child` default to now and the log's child). */
-export type Start = Omit<RunningSession, "startedAt" | "child"> & {
+export type Start = Omit<RunningSession, "id" | "startedAt" | "child"> & {
   readonly startedAt?: string
   readonly child?: string
 }
@@ -37,8 +38,16 @@ export const start = (input: Start, ctx: Context): RunningSession => {
   if (type !== "latch" && type !== "pump") throw problem("kind", "must be one of latch | pump")
   if (child === undefined) throw problem("child", "is required (openLog was given no default child)")
   const startedAt = input.startedAt ?? new Date(ctx.now()).toISOString()
-  if (Number.isNaN(Date.parse(startedAt))) throw problem("startedAt", "must be an ISO-8601 instant")
-  return { kind: type, startedAt, child, ...opt("side", input.side), ...opt("method", input.method) }
+  const startMs = Date.parse(startedAt)
+  if (Number.isNaN(startMs)) throw problem("startedAt", "must be an ISO-8601 instant")
+  return {
+    id: uuidv7From(startMs, ctx.random),
+    kind: type,
+    startedAt,
+    child,
+    ...opt("side", input.side),
+    ...opt("method", input.method)
+  }
 }
 
 /** The event `running` becomes when stopped now; throws `InvalidEvent` if it cannot be valid. */
@@ -46,7 +55,13 @@ export const toEvent = (running: RunningSession, stop: Stop, ctx: Context): Even
   const now = ctx.now
   const durationSec =
     stop.durationSec ?? Math.max(1, Math.round((now() - Date.parse(running.startedAt)) / 1000))
-  const common = { at: running.startedAt, child: running.child, by: ctx.caregiver, durationSec }
+  const common = {
+    id: stopEventId(running.id),
+    at: running.startedAt,
+    child: running.child,
+    by: ctx.caregiver,
+    durationSec
+  }
   const draft: Draft =
     running.kind === "latch"
       ? { type: "latch", ...common, side: running.side ?? "both" }
@@ -61,6 +76,11 @@ export const toEvent = (running: RunningSession, stop: Stop, ctx: Context): Even
   return makeSync(draft, { now, random: ctx.random })
 }
 
-/** Whether `event` is what `running` became (recorded by whichever device stopped it). */
+/**
+ * Whether `event` is what `running` became, recorded by whichever device stopped it: its id is
+ * the session's stop id, or (recorded by a version before session ids) it has the session's kind,
+ * child and start.
+ */
 export const endedBy = (running: RunningSession, event: Event): boolean =>
-  event.type === running.kind && event.at === running.startedAt && event.child === running.child
+  event.id === stopEventId(running.id) ||
+  (event.type === running.kind && event.at === running.startedAt && event.child === running.child)

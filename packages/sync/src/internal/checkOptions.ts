@@ -34,6 +34,13 @@ export const checkOptions = (options: OpenLogOptions): void => {
       rule: 'is required where there is no global WebSocket: pass WebSocket from "ws"'
     })
   }
+  const forgotten = options.sessions?.forgottenAfterMs
+  if (forgotten !== undefined && !(Number.isFinite(forgotten) && forgotten >= 0)) {
+    throw new InvalidLogOptions({
+      option: "sessions.forgottenAfterMs",
+      rule: "must be a finite number of milliseconds, 0 or more"
+    })
+  }
   if (options.onError !== undefined && typeof options.onError !== "function") {
     throw new InvalidLogOptions({ option: "onError", rule: "must be a function" })
   }
