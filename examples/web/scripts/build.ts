@@ -25,7 +25,7 @@ export const ensureBuilt = async (): Promise<void> => {
     statSync(join(appDir, "index.html")).mtimeMs,
     statSync(join(appDir, "vite.config.ts")).mtimeMs,
     newest(join(appDir, "public")),
-    ...["core", "sync"].map((p) => newest(join(appDir, "..", "..", "packages", p, "src")))
+    ...["core", "sync", "report"].map((p) => newest(join(appDir, "..", "..", "packages", p, "src")))
   )
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return
   const { build } = await import("vite")

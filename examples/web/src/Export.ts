@@ -1,9 +1,11 @@
-// Exports for the clinician: every event (CSV, or the wire-format JSON the library writes) and the
-// daily totals (CSV or JSON). CSV cells are quoted per RFC 4180 and guarded against spreadsheet
-// formula injection, since names are free text typed by a caregiver.
-import type { DayTotals, Event } from "@relactation/core"
+// Exports for the clinician: every event (CSV, or the wire-format JSON the library writes), the
+// daily totals (CSV or JSON), the PDF report and the FHIR R4 Bundle (@relactation/report, loaded on
+// first use so the app shell stays small). Every file name carries the child and the period. CSV
+// cells are quoted per RFC 4180 and guarded against spreadsheet formula injection, since names are
+// free text typed by a caregiver.
+import { type DayTotals, type Event, localDateOf } from "@relactation/core"
 import type { EventLog } from "@relactation/sync"
-import { caregiverNames, retracted } from "./Family.js"
+import { caregiverNames, childProfile, retracted } from "./Family.js"
 import type { Settings } from "./Link.js"
 import { clock, localDay } from "./Time.js"
 
@@ -122,7 +124,7 @@ export const dailyTotalsCsv = (days: ReadonlyArray<DayTotals>): string =>
   )
 
 /** Offers a file to save (or share, on phones). */
-export const download = (filename: string, type: string, content: string): void => {
+export const download = (filename: string, type: string, content: string | Uint8Array<ArrayBuffer>): void => {
   const url = URL.createObjectURL(new Blob([content], { type }))
   const a = document.createElement("a")
   a.href = url
@@ -133,13 +135,44 @@ export const download = (filename: string, type: string, content: string): void 
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
-export const exportFile = (
+const report = () => import("@relactation/report")
+
+/** The report's period: the whole course, or the last 14 or 30 days up to today. */
+export type ReportPeriod = "all" | "30" | "14"
+
+const periodOf = (settings: Settings, period: ReportPeriod): { from?: string; to?: string } => {
+  if (period === "all") return {}
+  const to = localDateOf(Date.now(), settings)
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (Number(period) - 1) * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
+  return { from, to }
+}
+
+/** The child's name for file names (its id when the profile has none). */
+const childName = (log: EventLog, child: string): string => childProfile(log.events, child)?.name ?? child
+
+/** The logged period of the log (days with entries), or today when there is none yet. */
+const loggedPeriod = (log: EventLog, settings: Settings): { from: string; to: string } => {
+  const today = localDateOf(Date.now(), settings)
+  const days = log.dailyTotals.days
+  return { from: days[0]?.date ?? today, to: days.at(-1)?.date ?? today }
+}
+
+export const exportFile = async (
   log: EventLog,
   settings: Settings,
+  child: string,
   what: "events.csv" | "events.json" | "daily-totals.csv" | "daily-totals.json"
-): void => {
-  const stamp = localDay(Date.now(), settings.timeZone, 0)
-  const name = `relactation-${stamp}-${what}`
+): Promise<void> => {
+  const { exportFileName } = await report()
+  const [base, ext] = what.split(".") as [string, string]
+  const name = exportFileName({
+    child: childName(log, child),
+    ...loggedPeriod(log, settings),
+    what: base,
+    ext
+  })
   const files: Record<typeof what, () => readonly [string, string]> = {
     "events.csv": () => ["text/csv", eventsCsv(log.events, settings)],
     "events.json": () => ["application/json", log.exportJson()],
@@ -148,4 +181,39 @@ export const exportFile = (
   }
   const [type, content] = files[what]()
   download(name, type, content)
+}
+
+/**
+ * The PDF report or the FHIR R4 Bundle of a period, in this phone's units, days and zone. Rejects
+ * with the report's `InvalidReportOptions` (for example a period with no logged day).
+ */
+export const exportReport = async (
+  log: EventLog,
+  settings: Settings,
+  child: string,
+  period: ReportPeriod,
+  what: "report.pdf" | "fhir.json"
+): Promise<void> => {
+  const { exportFileName, fhirBundle, pdfReport, reportData } = await report()
+  const options = {
+    timeZone: settings.timeZone,
+    dayStartHour: settings.dayStartHour,
+    night: { start: settings.nightStart, end: settings.nightEnd },
+    child,
+    units: { volume: settings.volume, weight: settings.weight },
+    generatedAt: Date.now(),
+    ...periodOf(settings, period)
+  }
+  const data = reportData(log.events, options)
+  const [base, ext] = what.split(".") as [string, string]
+  const name = exportFileName({
+    child: data.child.name ?? child,
+    from: data.from,
+    to: data.to,
+    what: base,
+    ext
+  })
+  if (what === "report.pdf") download(name, "application/pdf", new Uint8Array(pdfReport(log.events, options)))
+  else
+    download(name, "application/fhir+json", `${JSON.stringify(fhirBundle(log.events, options), null, 2)}\n`)
 }

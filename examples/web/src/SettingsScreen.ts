@@ -5,7 +5,7 @@ import { isTimeZone } from "@relactation/core"
 import type { EventLog } from "@relactation/sync"
 import QRCode from "qrcode"
 import { useEffect, useState } from "preact/hooks"
-import { exportFile } from "./Export.js"
+import { exportFile, exportReport, type ReportPeriod } from "./Export.js"
 import { caregiverNames, childProfile, projectionOptions } from "./Family.js"
 import { describe } from "./Forms.js"
 import { html } from "./html.js"
@@ -68,6 +68,9 @@ export function SettingsScreen(props: {
   const [name, setName] = useState(myName)
   const [zone, setZone] = useState(settings.timeZone)
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>()
+  const [period, setPeriod] = useState<ReportPeriod>("all")
+  const exporting = (run: () => Promise<void>) => () =>
+    run().catch((e: unknown) => setMessage({ text: `Export: ${(e as Error).message}`, error: true }))
 
   const change = (patch: Partial<Settings>) => {
     const next = { ...settings, ...patch }
@@ -220,10 +223,22 @@ export function SettingsScreen(props: {
     <fieldset>
       <legend>Export for the clinician</legend>
       <div class="quick">
-        <button class="big" onClick=${() => exportFile(log, settings, "events.csv")}>Entries CSV</button>
-        <button class="big" onClick=${() => exportFile(log, settings, "events.json")}>Entries JSON</button>
-        <button class="big" onClick=${() => exportFile(log, settings, "daily-totals.csv")}>Daily totals CSV</button>
-        <button class="big" onClick=${() => exportFile(log, settings, "daily-totals.json")}>Daily totals JSON</button>
+        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "events.csv"))}>Entries CSV</button>
+        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "events.json"))}>Entries JSON</button>
+        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "daily-totals.csv"))}>Daily totals CSV</button>
+        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "daily-totals.json"))}>Daily totals JSON</button>
+      </div>
+      <div class="field"><label for="report-period">Report period</label>
+        <select id="report-period" onChange=${(e: { currentTarget: { value: string } }) => setPeriod(e.currentTarget.value as ReportPeriod)}>
+          ${[
+            ["all", "The whole course"],
+            ["30", "The last 30 days"],
+            ["14", "The last 14 days"]
+          ].map(([v, l]) => html`<option value=${v} selected=${v === period}>${l}</option>`)}
+        </select></div>
+      <div class="quick">
+        <button class="big" onClick=${exporting(() => exportReport(log, settings, link.child, period, "report.pdf"))}>Download PDF report</button>
+        <button class="big" onClick=${exporting(() => exportReport(log, settings, link.child, period, "fhir.json"))}>FHIR (R4) JSON</button>
       </div>
     </fieldset>
     <p class="note">Log ${link.log} · relay ${link.relay}</p>
