@@ -93,7 +93,7 @@ export const catchUpFigure: Figure = async (ctx: Context) => {
     const relay = await createRelay({
       port: 0,
       storage,
-      secret: "bench-secret-0123456789abcdef0123456789",
+      secret: "bench-secret-6T7L5C_KRqi4REuCqWVEv0gIyLuRQt2_Gnm2tts_8yk",
       log: () => {}
     })
     const counters: Array<Counter> = []

@@ -26,7 +26,7 @@ import { storedUpdate } from "./ydoc.js"
 const here = fileURLToPath(new URL(".", import.meta.url))
 const REF_DIR = resolve(here, "../node_modules/.cache/relactation-bench-ref")
 const REF_SERVER = join(REF_DIR, "node_modules/@y/websocket-server/src/server.js")
-const SECRET = "bench-secret-0123456789abcdef0123456789"
+const SECRET = "bench-secret-6T7L5C_KRqi4REuCqWVEv0gIyLuRQt2_Gnm2tts_8yk"
 
 interface LoadResult {
   readonly server: string

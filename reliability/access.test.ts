@@ -15,7 +15,7 @@ import { prng, seedFor } from "./support/random.js"
 import { record } from "./support/results.js"
 import { sleep, until } from "./support/until.js"
 
-const SECRET = "reliability-access-secret-0123456789"
+const SECRET = "reliability-access-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo"
 const LOG = "family-access-0001"
 const OTHER = "family-access-0002"
 const MARKER = "MARKER-access-fenugreek-7731"

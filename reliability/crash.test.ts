@@ -21,7 +21,7 @@ import { type RelayProcess, startRelayProcess } from "./support/relayProcess.js"
 import { record } from "./support/results.js"
 import { sleep, until } from "./support/until.js"
 
-const SECRET = "reliability-crash-secret-0123456789"
+const SECRET = "reliability-crash-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo"
 const MARKER = "MARKER-crash-domperidone-5517"
 const knobs = size.crash
 const seed = seedFor("crash")

@@ -26,7 +26,7 @@ import { type RelayProcess, startRelayProcess } from "./support/relayProcess.js"
 import { record } from "./support/results.js"
 import { sleep, until } from "./support/until.js"
 
-const SECRET = "reliability-frames-secret-0123456789"
+const SECRET = "reliability-frames-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo"
 const LOG = "frames-log-0001"
 const MAX_MESSAGE = 256 * 1024
 const knobs = size.hostileFrames

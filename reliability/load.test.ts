@@ -18,7 +18,7 @@ import { type RelayProcess, startRelayProcess } from "./support/relayProcess.js"
 import { record } from "./support/results.js"
 import { sleep, until } from "./support/until.js"
 
-const SECRET = "reliability-load-secret-0123456789"
+const SECRET = "reliability-load-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo"
 const knobs = size.load
 const seed = seedFor("load")
 const random = prng(seed)

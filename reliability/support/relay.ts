@@ -20,7 +20,7 @@ export const startRelay = async (name: string, limits: Partial<RelayLimits> = {}
   const relay = await createRelay({
     port: 0,
     dataDir: dir,
-    secret: `reliability-${name}-secret-0123456789`,
+    secret: `reliability-${name}-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo`,
     limits,
     log: (line) => lines.push(line)
   })

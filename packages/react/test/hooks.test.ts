@@ -198,7 +198,12 @@ describe("presence hooks", () => {
 
   it("follow the status and the peers through a real relay", async () => {
     const dir = await mkdtemp(join(tmpdir(), "relactation-react-"))
-    await using relay = await createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
+    await using relay = await createRelay({
+      port: 0,
+      dataDir: dir,
+      secret: "8di7rTkUZoMx5KZTfEwUcOBmg4KeRD__ziftrvkUYS4",
+      log: () => {}
+    })
     const online = (caregiver: string, name: string): OpenLogOptions => ({
       ...base("family-react-8"),
       caregiver,

@@ -30,6 +30,7 @@ export interface RelayHooks {
     readonly code: number
     readonly connections: number
   }) => void
+  /** `status` is the HTTP status sent, 101 for an upgrade closed at once with a code, 0 for a socket dropped at accept. */
   readonly onRefuse?: (event: { readonly reason: RefusalReason; readonly status: number }) => void
   readonly onLoad?: (event: {
     readonly logId: string

@@ -25,6 +25,8 @@ export type RefusalReason =
   | "log-too-many-connections"
   | "shutting-down"
   | "load-failed"
+  | "too-many-sockets"
+  | "address-too-many-sockets"
 
 /**
  * Kinds of errors counted in `relactation_relay_errors_total{kind}`.
@@ -38,6 +40,9 @@ export type ErrorKind =
   | "too-large"
   | "log-full"
   | "awareness-limit"
+  | "pending-limit"
+  | "rate-limited"
+  | "slow-consumer"
   | "storage"
   | "socket"
   | "internal"

@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import { createServer, type IncomingMessage } from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
 import { join } from "node:path"
 import type { Duplex } from "node:stream"
-import { CloseCode } from "@relactation/core"
+import { CloseCode } from "@relactation/core/protocol"
 import { WebSocketServer } from "ws"
 import type { RelayHooks } from "./Hooks.js"
 import { type RelayLimits, resolveLimits } from "./Limits.js"
@@ -32,7 +32,8 @@ import { Documents } from "./internal/Documents.js"
 import { httpHandler, refuseUpgrade } from "./internal/Http.js"
 import { RateLimiter } from "./internal/RateLimiter.js"
 import { RefusalLog } from "./internal/RefusalLog.js"
-import { loadOrCreateSecret } from "./internal/Secret.js"
+import { SocketGuard } from "./internal/SocketGuard.js"
+import { ensureDataDir, loadOrCreateSecret, secretWeakness } from "./internal/Secret.js"
 
 /**
  * Options of {@link createRelay}.
@@ -47,7 +48,10 @@ export interface RelayOptions {
   readonly port?: number
   /** Folder for the SQLite file and the generated secret; required unless `storage` and `secret` are given. */
   readonly dataDir?: string
-  /** HMAC secret for tokens; default: the secret file in `dataDir`, created on first start. */
+  /**
+   * HMAC secret for tokens, of at least 32 bytes of entropy (64 hex or 43 base64 characters);
+   * default: the secret file in `dataDir`, created on first start.
+   */
   readonly secret?: string
   /** Another store; the relay does not close a store it did not create. */
   readonly storage?: Storage
@@ -111,8 +115,12 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     throw new Error("createRelay: dataDir is required unless both storage and secret are given")
   }
   const dataDir = options.dataDir
+  if (options.secret !== undefined) {
+    const weakness = secretWeakness(options.secret)
+    if (weakness !== undefined) throw new Error(`createRelay: secret ${weakness}`)
+  }
+  if (dataDir !== undefined) ensureDataDir(dataDir)
   const secret = options.secret ?? loadOrCreateSecret(dataDir as string)
-  if (secret.length === 0) throw new Error("createRelay: secret must not be empty")
   const ownsStorage = options.storage === undefined
   const storage =
     options.storage ??
@@ -242,8 +250,22 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
   }
 
   const server = createServer(
+    {
+      // A client has this long to send its request headers (Node checks it every second here).
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: Math.max(30_000, limits.headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs)
+    },
     httpHandler({ storage, metrics, stats, shuttingDown: () => closing !== undefined })
   )
+  const sockets = new SocketGuard(limits, trustProxy)
+  server.on("connection", (socket: Socket) => {
+    const refused = sockets.admit(socket)
+    if (refused === undefined) return
+    metrics.refuse(refused)
+    context.notify("onRefuse", { reason: refused, status: 0 })
+    refusals.record(refused, 0)
+  })
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that vanishes mid-handshake must not crash the process.
     socket.on("error", () => {})

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { mkdirSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { dirname } from "node:path"
 import Database from "better-sqlite3"
 import * as Y from "yjs"
@@ -57,6 +57,17 @@ interface SizeRow {
 
 const SCHEMA_VERSION = 1
 
+// The database holds every family's log: created 0600 (SQLite gives its WAL and SHM files the
+// database file's mode), and an existing one loses group and world access.
+const ownerOnly = (file: string): void => {
+  if (!existsSync(file)) writeFileSync(file, "", { flag: "wx", mode: 0o600 })
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(path)) continue
+    const mode = statSync(path).mode & 0o777
+    if ((mode & 0o077) !== 0) chmodSync(path, mode & 0o600)
+  }
+}
+
 /**
  * A {@link Storage} in one SQLite file. Calls are synchronous underneath (better-sqlite3) and
  * wrapped in promises to fit the interface.
@@ -105,7 +116,8 @@ export class SqliteStorage implements Storage {
    * @category constructors
    */
   static open(options: SqliteStorageOptions): SqliteStorage {
-    mkdirSync(dirname(options.file), { recursive: true })
+    mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 })
+    ownerOnly(options.file)
     const db = new Database(options.file)
     try {
       db.pragma("journal_mode = WAL")

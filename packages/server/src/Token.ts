@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { createHmac, timingSafeEqual } from "node:crypto"
-import { isLogId } from "@relactation/core"
+import { isLogId } from "@relactation/core/protocol"
 
 /**
  * Version prefix of the token format. A new format gets a new prefix so old tokens are refused as

@@ -1,4 +1,4 @@
-import { CloseCode } from "@relactation/core"
+import { CloseCode } from "@relactation/core/protocol"
 import { describe, expect, it } from "vitest"
 import { defaultLimits, mintToken, TOKEN_SUBPROTOCOL } from "../src/index.js"
 import { admitCapacity, admitUpgrade, offeredProtocols, type Verdict } from "../src/internal/Admission.js"

@@ -1,5 +1,5 @@
 import http from "node:http"
-import { CloseCode } from "@relactation/core"
+import { CloseCode } from "@relactation/core/protocol"
 import * as encoding from "lib0/encoding"
 import { describe, expect, it } from "vitest"
 import WebSocket from "ws"
@@ -9,7 +9,7 @@ import { client, opened, rawClient, refusal, silent, tempDir, until, updateMessa
 
 const LOG = "family-bad-input"
 const OTHER = "family-elsewhere"
-const SECRET = "test-secret"
+const SECRET = "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64"
 
 // A relay with two healthy clients on LOG; the test attacks it and then checks they still sync.
 const setup = async (limits: Partial<RelayLimits> = {}) => {

@@ -9,7 +9,9 @@ const LOG = "family-cli-0001"
 describe("relactation-relay", () => {
   it("serve listens, prints a JSON line with the port, and shuts down gracefully on SIGTERM", async () => {
     using dir = tempDir()
-    const relay = await serve(["--data", dir.path], { RELAY_SECRET: "cli-secret" })
+    const relay = await serve(["--data", dir.path], {
+      RELAY_SECRET: "KqpDkJkwkr32R8Dbi8a2K2jHFRaVUk14ZGoPzCtyKzU"
+    })
     try {
       const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`)
       expect(health.status).toBe(200)
@@ -17,14 +19,14 @@ describe("relactation-relay", () => {
       let token = ""
       const code = await runInProcess(
         ["token", LOG, "--ttl", "1h"],
-        { RELAY_SECRET: "cli-secret" },
+        { RELAY_SECRET: "KqpDkJkwkr32R8Dbi8a2K2jHFRaVUk14ZGoPzCtyKzU" },
         {
           stdout: (text) => (token += text.trim()),
           stderr: () => {}
         }
       )
       expect(code).toBe(0)
-      const verdict = verifyToken("cli-secret", token, LOG)
+      const verdict = verifyToken("KqpDkJkwkr32R8Dbi8a2K2jHFRaVUk14ZGoPzCtyKzU", token, LOG)
       expect(verdict.ok).toBe(true)
       if (verdict.ok) expect(verdict.expiresAt * 1000 - Date.now()).toBeLessThanOrEqual(3_600_000)
       using alice = client(relay.url, LOG, token)
@@ -120,7 +122,7 @@ describe("relactation-relay", () => {
     let stdout = ""
     const code = await runInProcess(
       ["token", LOG, "--ttl", "2h"],
-      { RELAY_SECRET: "s3cret-value" },
+      { RELAY_SECRET: "6IbsS_UYEqu1qGn2XMqOgFLs7cwXXD6url-hCme4CkU" },
       {
         stdout: (text) => (stdout += text),
         stderr: () => {}
@@ -128,7 +130,7 @@ describe("relactation-relay", () => {
     )
     expect(code).toBe(0)
     expect(stdout.endsWith("\n")).toBe(true)
-    const verdict = verifyToken("s3cret-value", stdout.trim(), LOG)
+    const verdict = verifyToken("6IbsS_UYEqu1qGn2XMqOgFLs7cwXXD6url-hCme4CkU", stdout.trim(), LOG)
     expect(verdict.ok && Math.abs(verdict.expiresAt * 1000 - Date.now() - 7_200_000) < 5_000).toBe(true)
   })
 })

@@ -6,7 +6,7 @@ import { client, tempDir, until } from "./helpers.js"
 import { serve } from "./process.js"
 
 const LOG = "family-crash-001"
-const SECRET = "crash-secret"
+const SECRET = "ivu8-I_pojZq-Yd61mQVJHQfN0R_9MDXSgGZF8lCokQ"
 const token = mintToken(SECRET, LOG)
 
 describe("crash safety", () => {

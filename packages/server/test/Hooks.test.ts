@@ -1,4 +1,4 @@
-import { CloseCode } from "@relactation/core"
+import { CloseCode } from "@relactation/core/protocol"
 import { describe, expect, it } from "vitest"
 import { createRelay, type RelayHooks } from "../src/index.js"
 import { client, opened, rawClient, refusal, silent, tempDir, until, updateMessage } from "./helpers.js"

@@ -23,7 +23,8 @@ describe("resolveLimits", () => {
       for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, min - 1, -5, "8" as unknown as number]) {
         expect(() => resolveLimits({ [key]: bad })).toThrow(`limits.${key} must be a finite number >= ${min}`)
       }
-      expect(resolveLimits({ [key]: min + 1 })[key]).toBe(min + 1)
+      const fine = key === "maxSockets" ? defaultLimits.maxConnections + 1 : min + 1
+      expect(resolveLimits({ [key]: fine })[key]).toBe(fine)
     }
   )
 
@@ -37,6 +38,14 @@ describe("resolveLimits", () => {
   it("rejects a field it does not know, so a typo is not silently ignored", () => {
     expect(() => resolveLimits({ maxConections: 3 } as Partial<RelayLimits>)).toThrow(
       "limits.maxConections is not a relay limit"
+    )
+  })
+
+  it("derives maxSockets from maxConnections unless given, and never below it", () => {
+    expect(resolveLimits({ maxConnections: 50 }).maxSockets).toBe(1_050)
+    expect(resolveLimits({ maxConnections: 50, maxSockets: 60 }).maxSockets).toBe(60)
+    expect(() => resolveLimits({ maxConnections: 50, maxSockets: 40 })).toThrow(
+      "limits.maxSockets must be at least limits.maxConnections"
     )
   })
 })

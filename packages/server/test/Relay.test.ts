@@ -14,7 +14,12 @@ const LOG_B = "family-bbbb-0002"
 describe("Relay", () => {
   it("two WebsocketProvider clients on one log converge", async () => {
     using dir = tempDir()
-    await using relay = await createRelay({ port: 0, dataDir: dir.path, secret: "test-secret", log: silent })
+    await using relay = await createRelay({
+      port: 0,
+      dataDir: dir.path,
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
+      log: silent
+    })
     const token = relay.token(LOG_A)
     using alice = client(relay.url, LOG_A, token)
     using bob = client(relay.url, LOG_A, token)
@@ -28,7 +33,12 @@ describe("Relay", () => {
 
   it("refuses a token for another log at the upgrade, before any document byte", async () => {
     using dir = tempDir()
-    await using relay = await createRelay({ port: 0, dataDir: dir.path, secret: "test-secret", log: silent })
+    await using relay = await createRelay({
+      port: 0,
+      dataDir: dir.path,
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
+      log: silent
+    })
     using alice = client(relay.url, LOG_A, relay.token(LOG_A))
     await alice.synced()
     alice.events.push(["private"])
@@ -70,7 +80,7 @@ describe("Relay", () => {
     await using relay = await createRelay({
       port: 0,
       dataDir: dir.path,
-      secret: "test-secret",
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
       log: silent,
       limits: { unloadAfterMs: 20 }
     })
@@ -87,7 +97,12 @@ describe("Relay", () => {
 
   it("relays awareness between clients and drops it when a client leaves", async () => {
     using dir = tempDir()
-    await using relay = await createRelay({ port: 0, dataDir: dir.path, secret: "test-secret", log: silent })
+    await using relay = await createRelay({
+      port: 0,
+      dataDir: dir.path,
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
+      log: silent
+    })
     using alice = client(relay.url, LOG_A, relay.token(LOG_A))
     const bob = client(relay.url, LOG_A, relay.token(LOG_A))
     await Promise.all([alice.synced(), bob.synced()])
@@ -100,7 +115,12 @@ describe("Relay", () => {
 
   it("serves /healthz and Prometheus /metrics", async () => {
     using dir = tempDir()
-    await using relay = await createRelay({ port: 0, dataDir: dir.path, secret: "test-secret", log: silent })
+    await using relay = await createRelay({
+      port: 0,
+      dataDir: dir.path,
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
+      log: silent
+    })
     using alice = client(relay.url, LOG_A, relay.token(LOG_A))
     await alice.synced()
     await refusal(`${relay.url}/${LOG_A}?token=nope`)
@@ -125,7 +145,7 @@ describe("Relay", () => {
       await using relay = await createRelay({
         port: 0,
         dataDir: dir.path,
-        secret: "a-very-secret-secret",
+        secret: "cARtG_CNyLjO5r4xDyXp5cBTiyB38kt68ytcZrmYBKE",
         log: (line) => lines.push(line)
       })
       const token = relay.token(LOG_A)
@@ -137,7 +157,7 @@ describe("Relay", () => {
       const text = JSON.stringify(lines)
       expect(text).not.toContain(token)
       expect(text).not.toContain("4210")
-      expect(text).not.toContain("a-very-secret-secret")
+      expect(text).not.toContain("cARtG_CNyLjO5r4xDyXp5cBTiyB38kt68ytcZrmYBKE")
     }
     const events = lines.map((line) => line.event)
     expect(events).toEqual(
@@ -148,7 +168,12 @@ describe("Relay", () => {
 
   it("closes sockets with 1001 on close() and stops accepting", async () => {
     using dir = tempDir()
-    const relay = await createRelay({ port: 0, dataDir: dir.path, secret: "test-secret", log: silent })
+    const relay = await createRelay({
+      port: 0,
+      dataDir: dir.path,
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
+      log: silent
+    })
     using alice = client(relay.url, LOG_A, relay.token(LOG_A))
     await alice.synced()
     await relay.close()
@@ -161,7 +186,12 @@ describe("Relay", () => {
 
   it("a client that connects while another sends its offline updates gets them once, in its step 2", async () => {
     using dir = tempDir()
-    await using relay = await createRelay({ port: 0, dataDir: dir.path, secret: "test-secret", log: silent })
+    await using relay = await createRelay({
+      port: 0,
+      dataDir: dir.path,
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
+      log: silent
+    })
     const endpoint = `${relay.url}/${LOG_A}?token=${relay.token(LOG_A)}`
     using sender = rawClient(endpoint)
     using late = rawClient(endpoint)

@@ -108,7 +108,12 @@ describe("listener errors with a relay", () => {
   })
 
   it("a throwing onStatus listener reaches onError; the others see every status up to synced", async () => {
-    await using relay = await createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
+    await using relay = await createRelay({
+      port: 0,
+      dataDir: dir,
+      secret: "8di7rTkUZoMx5KZTfEwUcOBmg4KeRD__ziftrvkUYS4",
+      log: () => {}
+    })
     const reported: Reported = []
     await using log = await phone(relay, "family-listeners-2", "parent-a", 12, {
       onError: (e, source) => reported.push([e, source])

@@ -16,7 +16,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
-const relayIn = () => createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
+const relayIn = () =>
+  createRelay({ port: 0, dataDir: dir, secret: "8di7rTkUZoMx5KZTfEwUcOBmg4KeRD__ziftrvkUYS4", log: () => {} })
 
 describe("Presence", () => {
   it("A starts a running latch; B sees it; A stops it; B sees the resulting event", async () => {

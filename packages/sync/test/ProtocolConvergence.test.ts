@@ -40,7 +40,7 @@ const run = async (base: number, round: number): Promise<void> => {
   await using relay = await createRelay({
     port: 0,
     dataDir: join(dir, `r${round}`),
-    secret: "s",
+    secret: "8di7rTkUZoMx5KZTfEwUcOBmg4KeRD__ziftrvkUYS4",
     log: () => {}
   })
   let t = Date.parse("2027-03-27T12:00:00.000Z")

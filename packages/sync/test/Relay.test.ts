@@ -22,7 +22,12 @@ afterEach(async () => {
 })
 
 const relayAt = (port = 0) =>
-  createRelay({ port, dataDir: join(dir, "relay"), secret: "test-secret", log: () => {} })
+  createRelay({
+    port,
+    dataDir: join(dir, "relay"),
+    secret: "8di7rTkUZoMx5KZTfEwUcOBmg4KeRD__ziftrvkUYS4",
+    log: () => {}
+  })
 
 const client = (
   relay: { url: string; token(logId: string): string },

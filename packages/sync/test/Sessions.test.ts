@@ -21,7 +21,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
-const relayIn = () => createRelay({ port: 0, dataDir: dir, secret: "s", log: () => {} })
+const relayIn = () =>
+  createRelay({ port: 0, dataDir: dir, secret: "8di7rTkUZoMx5KZTfEwUcOBmg4KeRD__ziftrvkUYS4", log: () => {} })
 const entries = (log: EventLog): Array<{ id: string }> => JSON.parse(log.exportJson())
 
 describe("stopEventId", () => {

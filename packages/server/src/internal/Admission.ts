@@ -4,7 +4,7 @@
  * genuine, unexpired and for that log, and the relay and the log below their connection limits.
  * `Relay.ts` only carries the verdict out on the socket; tests call these without one.
  */
-import { CloseCode, isLogId, TOKEN_PARAM } from "@relactation/core"
+import { CloseCode, isLogId, TOKEN_PARAM } from "@relactation/core/protocol"
 import type { RelayLimits } from "../Limits.js"
 import type { RefusalReason } from "../Metrics.js"
 import { TOKEN_SUBPROTOCOL, TOKEN_VERSION, verifyToken } from "../Token.js"

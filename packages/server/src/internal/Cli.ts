@@ -5,12 +5,12 @@
  */
 import { isIP } from "node:net"
 import { parseArgs } from "node:util"
-import { isLogId } from "@relactation/core"
+import { isLogId } from "@relactation/core/protocol"
 import type { RelayLimits } from "../Limits.js"
 import { createRelay } from "../Relay.js"
 import { mintToken } from "../Token.js"
 import type { TrustProxy } from "./ClientAddress.js"
-import { loadOrCreateSecret } from "./Secret.js"
+import { loadOrCreateSecret, secretWeakness } from "./Secret.js"
 
 export interface CliIo {
   readonly stdout: (text: string) => void
@@ -28,6 +28,10 @@ Limits (serve):
   --max-message-bytes 1MiB     --max-connections-per-log 16   --max-connections 10000
   --max-log-bytes 64MiB        --idle-timeout 30s             --rate-per-ip 120 (per minute)
   --compact-after 500 (rows)   --unload-after 5s              --max-awareness-clients 8
+  --max-queued-bytes 8MiB      --sync-requests-per-minute 10  --awareness-queries-per-minute 10
+  --updates-per-minute 3000    --max-awareness-state-bytes 16KiB --max-awareness-bytes-per-log 256KiB
+  --max-pending-bytes 64KiB    --max-sockets-per-address 256  --max-sockets 11000
+  --headers-timeout 10s
 Other (serve): --synchronous full|normal
   --trust-proxy               one reverse proxy in front: the client is the X-Forwarded-For entry it added
   --trusted-proxies 2|a,b     that many proxies in front, or the proxies' addresses
@@ -99,6 +103,20 @@ const LIMIT_FLAGS: ReadonlyArray<{
     limit: "maxAwarenessClientsPerConnection",
     parse: (n, v) => parseCount(n, v)
   },
+  { flag: "max-queued-bytes", limit: "maxQueuedBytesPerConnection", parse: parseSize },
+  { flag: "sync-requests-per-minute", limit: "syncRequestsPerMinute", parse: (n, v) => parseCount(n, v) },
+  {
+    flag: "awareness-queries-per-minute",
+    limit: "awarenessQueriesPerMinute",
+    parse: (n, v) => parseCount(n, v)
+  },
+  { flag: "updates-per-minute", limit: "updatesPerMinute", parse: (n, v) => parseCount(n, v) },
+  { flag: "max-awareness-state-bytes", limit: "maxAwarenessStateBytes", parse: parseSize },
+  { flag: "max-awareness-bytes-per-log", limit: "maxAwarenessBytesPerLog", parse: parseSize },
+  { flag: "max-pending-bytes", limit: "maxPendingBytes", parse: parseSize },
+  { flag: "max-sockets-per-address", limit: "maxSocketsPerAddress", parse: (n, v) => parseCount(n, v) },
+  { flag: "max-sockets", limit: "maxSockets", parse: (n, v) => parseCount(n, v) },
+  { flag: "headers-timeout", limit: "headersTimeoutMs", parse: (n, v) => parseDuration(n, v, "ms") },
   {
     flag: "unload-after",
     limit: "unloadAfterMs",
@@ -155,7 +173,10 @@ const pick = (values: Record<string, unknown>, env: Env, flag: string): string |
 
 const secretFor = (env: Env, dataDir: string): string => {
   const secret = env.RELAY_SECRET
-  return secret !== undefined && secret !== "" ? secret : loadOrCreateSecret(dataDir)
+  if (secret === undefined || secret === "") return loadOrCreateSecret(dataDir)
+  const weakness = secretWeakness(secret)
+  if (weakness !== undefined) throw new UsageError(`RELAY_SECRET ${weakness}`)
+  return secret
 }
 
 const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<number> => {

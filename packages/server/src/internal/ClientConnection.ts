@@ -3,11 +3,12 @@
  * the connection alive with pings, ends it when the token expires, and makes sure nothing a client
  * sends can throw out of a handler: bad bytes close this connection only.
  */
-import { CloseCode } from "@relactation/core"
+import { CloseCode } from "@relactation/core/protocol"
 import type { RawData, WebSocket } from "ws"
 import type { RelayContext } from "./Context.js"
 import { describe, type Document, type Peer } from "./Document.js"
-import { ProtocolError, parseMessage } from "./Messages.js"
+import { Allowance } from "./Allowance.js"
+import { type ClientMessage, ProtocolError, parseMessage, TRY_AGAIN_LATER } from "./Messages.js"
 
 export interface ClientConnectionOptions {
   readonly socket: WebSocket
@@ -17,6 +18,9 @@ export interface ClientConnectionOptions {
   readonly expiresAt: number
   readonly onClose: (connection: ClientConnection, code: number) => void
 }
+
+/** How deeply an awareness state may nest (honest presence states nest two or three levels). */
+export const MAX_AWARENESS_DEPTH = 32
 
 // A peer that ignores our close frame is cut off after this long.
 const CLOSE_GRACE_MS = 2_000
@@ -36,6 +40,8 @@ export class ClientConnection implements Peer {
   private readonly pingTimer: NodeJS.Timeout
   private alive = true
   private closing = false
+  /** Per-minute allowances of the messages that make the relay work or answer with a lot. */
+  private readonly allowances: Readonly<Record<"sync" | "query" | "update", Allowance>>
   /** Settles once the socket's close event fired and the relay forgot this connection. */
   readonly closed: Promise<void>
 
@@ -45,6 +51,12 @@ export class ClientConnection implements Peer {
     this.context = options.context
     this.expiresAt = options.expiresAt
     this.onClose = options.onClose
+    const { limits } = this.context
+    this.allowances = {
+      sync: new Allowance(limits.syncRequestsPerMinute),
+      query: new Allowance(limits.awarenessQueriesPerMinute),
+      update: new Allowance(limits.updatesPerMinute)
+    }
     this.socket.on("message", (data, isBinary) => this.onMessage(data, isBinary))
     this.socket.on("pong", () => {
       this.alive = true
@@ -68,11 +80,41 @@ export class ClientConnection implements Peer {
 
   send(message: Uint8Array): void {
     if (this.closing || this.socket.readyState !== this.socket.OPEN) return
+    // A client that does not read would make the relay queue without end (one query-awareness of a
+    // byte is answered with every state): past the cap it is cut off, and its queue freed at once.
+    const queued = this.socket.bufferedAmount
+    if (queued > 0 && queued + message.byteLength > this.context.limits.maxQueuedBytesPerConnection) {
+      this.cutOff(queued)
+      return
+    }
     this.context.metrics.messagesOut++
     this.context.metrics.bytesOut += message.byteLength
     this.socket.send(message, (error) => {
       if (error != null) this.onError(error)
     })
+  }
+
+  private cutOff(queued: number): void {
+    this.closing = true
+    this.context.metrics.error("slow-consumer")
+    this.context.notify("onError", { kind: "slow-consumer", logId: this.document.logId })
+    this.context.log({ level: "warn", event: "slow-consumer", logId: this.document.logId, queued })
+    // A close frame would wait behind the queue: drop the socket.
+    this.socket.terminate()
+  }
+
+  /** Spends the allowance the message needs; throws when it is used up for this minute. */
+  private spend(message: ClientMessage): void {
+    const kind =
+      message.type === "sync-step-1"
+        ? "sync"
+        : message.type === "query-awareness"
+          ? "query"
+          : message.type === "awareness"
+            ? undefined
+            : "update"
+    if (kind !== undefined && !this.allowances[kind].take())
+      throw new ProtocolError(TRY_AGAIN_LATER, "rate-limited", `too many ${message.type} messages`)
   }
 
   close(code: number, reason: string): void {
@@ -98,7 +140,13 @@ export class ClientConnection implements Peer {
     try {
       if (!isBinary)
         throw new ProtocolError(CloseCode.MALFORMED, "malformed-message", "text frames are not accepted")
-      this.document.receive(this, parseMessage(bytes))
+      const { limits } = this.context
+      const message = parseMessage(bytes, {
+        maxStateBytes: limits.maxAwarenessStateBytes,
+        maxDepth: MAX_AWARENESS_DEPTH
+      })
+      this.spend(message)
+      this.document.receive(this, message)
     } catch (error) {
       if (error instanceof ProtocolError) {
         metrics.error(error.kind)

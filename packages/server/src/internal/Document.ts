@@ -9,17 +9,21 @@
  * client, and nothing is relayed to a client before its first sync step 1 (its reply will hold it).
  * So no client receives a byte that is not yet durable, nor, on connect, the same update twice.
  */
-import { CloseCode } from "@relactation/core"
+import { CloseCode } from "@relactation/core/protocol"
 import * as awarenessProtocol from "y-protocols/awareness"
 import * as Y from "yjs"
 import type { StoredSize } from "../Storage.js"
 import type { RelayContext } from "./Context.js"
 import {
   type ClientMessage,
+  dropPending,
   encodeAwareness,
+  encodeAwarenessEntries,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
+  type AwarenessEntry,
+  pendingBytes,
   ProtocolError
 } from "./Messages.js"
 
@@ -31,7 +35,10 @@ export interface Peer {
 
 /** What the document keeps per connection. */
 interface PeerState {
-  /** The awareness client ids this connection controls, removed when it leaves. */
+  /**
+   * The awareness client ids whose state this connection set (every non-null state it set, whether
+   * y-protocols reported it as added or updated), removed when it leaves.
+   */
   readonly awareness: Set<number>
   /**
    * Sequence number (see `Document.applied`) of the last update covered by a sync step 2 reply
@@ -76,6 +83,15 @@ export class Document {
   /** Whether a batch task is queued that has not taken `unstored` yet. */
   private batchQueued = false
   private compactionScheduled = false
+  /** Stored bytes right after the last compaction (0 before any): the next one waits for 25% growth. */
+  private compactedBytes = 0
+  /** The connection that set each awareness client id's state: one owner per id. */
+  private readonly owners = new Map<number, Peer>()
+  /** JSON length of each awareness state held, and their sum (bounded per log). */
+  private readonly awarenessSizes = new Map<number, number>()
+  private awarenessBytes = 0
+  /** Sizes of the entries being applied, read by `onAwareness`. */
+  private incomingSizes: Map<number, number> | undefined = undefined
 
   constructor(logId: string, context: RelayContext, onFail: (document: Document) => void) {
     this.logId = logId
@@ -102,7 +118,7 @@ export class Document {
     // Listen only after loading, so replaying stored rows is not appended again.
     this.doc.on("update", this.onUpdate)
     this.awareness.on("update", this.onAwareness)
-    if (stored.updates >= this.context.limits.compactAfterUpdates) this.scheduleCompaction()
+    if (this.shouldCompact()) this.scheduleCompaction()
     return this.stored
   }
 
@@ -115,9 +131,25 @@ export class Document {
     this.peers.set(peer, { awareness: new Set(), covered: Number.POSITIVE_INFINITY })
     peer.send(encodeSyncStep1(this.doc))
     const states = this.awareness.getStates()
-    if (states.size > 0) {
-      peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
+    if (states.size === 0) return
+    try {
+      peer.send(this.allAwareness())
+    } catch (error) {
+      // Presence is not worth a connection: a state that cannot be encoded costs this reply only.
+      this.context.metrics.error("internal")
+      this.context.log({
+        level: "error",
+        event: "awareness-failed",
+        logId: this.logId,
+        error: describe(error)
+      })
     }
+  }
+
+  private allAwareness(): Uint8Array {
+    return encodeAwareness(
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])
+    )
   }
 
   detach(peer: Peer): void {
@@ -154,36 +186,58 @@ export class Document {
         } catch {
           throw new ProtocolError(CloseCode.BAD_UPDATE, "bad-update", "update cannot be applied")
         }
-        return
-      }
-      case "awareness": {
-        // An honest client announces its own client id (a reconnect may briefly add one more); a
-        // flood of made-up ids would grow memory and be fanned out to every other phone.
-        const controlled = this.peers.get(peer)?.awareness
-        const states = this.awareness.getStates()
-        const added = message.announced.filter((id) => !states.has(id) && controlled?.has(id) !== true)
-        if (
-          (controlled?.size ?? 0) + new Set(added).size >
-          this.context.limits.maxAwarenessClientsPerConnection
-        ) {
-          throw new ProtocolError(CloseCode.POLICY, "awareness-limit", "too many awareness clients")
-        }
-        try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer)
-        } catch {
+        // What Yjs could not integrate (a gap in a client's clocks, deletes of unknown items) is kept
+        // in the store's pending fields, never stored nor relayed, and merged again on every update:
+        // an honest client leaves little there and briefly; past a small bound the sender goes.
+        if (pendingBytes(this.doc) > this.context.limits.maxPendingBytes) {
+          dropPending(this.doc)
           throw new ProtocolError(
-            CloseCode.MALFORMED,
-            "malformed-message",
-            "awareness update cannot be applied"
+            CloseCode.BAD_UPDATE,
+            "pending-limit",
+            "update depends on data the relay does not have"
           )
         }
         return
       }
-      case "query-awareness": {
-        const clients = [...this.awareness.getStates().keys()]
-        peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)))
+      case "awareness":
+        this.receiveAwareness(peer, message.entries)
         return
-      }
+      case "query-awareness":
+        peer.send(this.allAwareness())
+        return
+    }
+  }
+
+  private receiveAwareness(peer: Peer, entries: ReadonlyArray<AwarenessEntry>): void {
+    const state = this.peers.get(peer)
+    if (state === undefined) return
+    const { limits } = this.context
+    // An id another connection set is not this one's to overwrite or clear. (A phone that reconnects
+    // while its old socket lingers gets its state through on its next renewal, once the old one is gone.)
+    const accepted = entries.filter((entry) => (this.owners.get(entry.clientId) ?? peer) === peer)
+    if (accepted.length === 0) return
+    const controlled = new Set(state.awareness)
+    let bytes = this.awarenessBytes
+    for (const entry of accepted) {
+      bytes -= this.awarenessSizes.get(entry.clientId) ?? 0
+      if (entry.sets) {
+        controlled.add(entry.clientId)
+        bytes += entry.json.length
+      } else controlled.delete(entry.clientId)
+    }
+    // An honest client announces its own client id (a reconnect may briefly add one more); a flood of
+    // made-up ids would grow memory and be fanned out to every other phone.
+    if (controlled.size > limits.maxAwarenessClientsPerConnection)
+      throw new ProtocolError(CloseCode.POLICY, "awareness-limit", "too many awareness clients")
+    if (bytes > limits.maxAwarenessBytesPerLog)
+      throw new ProtocolError(CloseCode.POLICY, "awareness-limit", "awareness states of this log too large")
+    this.incomingSizes = new Map(accepted.map((entry) => [entry.clientId, entry.json.length]))
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer)
+    } catch {
+      throw new ProtocolError(CloseCode.MALFORMED, "malformed-message", "awareness update cannot be applied")
+    } finally {
+      this.incomingSizes = undefined
     }
   }
 
@@ -235,14 +289,43 @@ export class Document {
       }
       this.durable = entry.seq
     }
-    if (this.stored.updates >= this.context.limits.compactAfterUpdates) this.scheduleCompaction()
+    if (this.shouldCompact()) this.scheduleCompaction()
+  }
+
+  // Rows alone would let a burst of tiny updates force a merge of the whole log again and again (a
+  // 60 MB log merged per 500 rows blocks the loop for a second each time): a compaction also waits
+  // until the log grew by a quarter since the last one, so merging costs at most a few times the
+  // bytes appended.
+  private shouldCompact(): boolean {
+    return (
+      this.stored.updates >= this.context.limits.compactAfterUpdates &&
+      this.stored.bytes >= this.compactedBytes * 1.25
+    )
   }
 
   private readonly onAwareness = ({ added, updated, removed }: AwarenessChanges, origin: unknown): void => {
-    const controlled = this.peers.get(origin as Peer)?.awareness
-    if (controlled !== undefined) {
-      for (const id of added) controlled.add(id)
-      for (const id of removed) controlled.delete(id)
+    const from = origin as Peer
+    const controlled = this.peers.get(from)?.awareness
+    const states = this.awareness.getStates()
+    // Re-announcing a cleared id comes as `updated` (y-protocols keeps its clock): every id with a
+    // state after this update is tracked, whichever list it is on.
+    for (const id of [...added, ...updated]) {
+      if (!states.has(id)) continue
+      const size = this.incomingSizes?.get(id) ?? JSON.stringify(states.get(id)).length
+      this.awarenessBytes += size - (this.awarenessSizes.get(id) ?? 0)
+      this.awarenessSizes.set(id, size)
+      if (controlled !== undefined) {
+        controlled.add(id)
+        this.owners.set(id, from)
+      }
+    }
+    // Removed by its owner, by its owner leaving, or by y-protocols' timeout for stale states.
+    for (const id of removed) {
+      this.awarenessBytes -= this.awarenessSizes.get(id) ?? 0
+      this.awarenessSizes.delete(id)
+      const owner = this.owners.get(id)
+      if (owner !== undefined) this.peers.get(owner)?.awareness.delete(id)
+      this.owners.delete(id)
     }
     const changed = [...added, ...updated, ...removed]
     if (changed.length === 0) return
@@ -278,6 +361,7 @@ export class Document {
         if (this.destroyed || this.failed) return
         try {
           this.stored = await this.context.storage.compact(this.logId)
+          this.compactedBytes = this.stored.bytes
           this.context.metrics.compactions++
           this.context.notify("onCompact", { logId: this.logId, ...this.stored })
           this.context.log({ level: "info", event: "compact", logId: this.logId, ...this.stored })

@@ -3,7 +3,7 @@
  * period after its last one leaves, so an idle log costs no memory while a phone that reconnects
  * right away does not pay for a reload.
  */
-import { CloseCode } from "@relactation/core"
+import { CloseCode } from "@relactation/core/protocol"
 import type { RelayContext } from "./Context.js"
 import { Document, type Peer } from "./Document.js"
 

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { Duplex } from "node:stream"
-import { isLogId } from "@relactation/core"
+import { isLogId } from "@relactation/core/protocol"
 import type { Metrics, MetricsGauges } from "../Metrics.js"
 import type { Storage } from "../Storage.js"
 
