@@ -36,7 +36,8 @@ const figures: ReadonlyArray<readonly [number, string, () => Promise<Figure>]> =
   [4, "storage", async () => (await import("./storage.js")).storageFigure],
   [5, "cold open", async () => (await import("./coldOpen.js")).coldOpenFigure],
   [6, "catch-up sync", async () => (await import("./catchUp.js")).catchUpFigure],
-  [7, "relay throughput and latency", async () => (await import("./relay.js")).relayFigure]
+  [7, "relay throughput and latency", async () => (await import("./relay.js")).relayFigure],
+  [8, "sealed entries", async () => (await import("./sealed.js")).sealedFigure]
 ]
 
 const only =
