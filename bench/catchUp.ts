@@ -12,6 +12,7 @@ import { join } from "node:path"
 import type { Event } from "@relactation/core"
 import { createRelay, SqliteStorage } from "@relactation/server"
 import { type EventLog, openLog } from "@relactation/sync"
+import { until } from "@relactation/testkit"
 import { WebSocket } from "ws"
 import type { Context, Figure } from "./context.js"
 import { generateLog } from "./generate.js"
@@ -72,14 +73,6 @@ export const countingWebSocket = (counter: Counter): typeof WebSocket =>
     }
   } as typeof WebSocket
 
-const until = async (check: () => boolean, timeoutMs: number, what: string): Promise<void> => {
-  const started = performance.now()
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setImmediate(r))
-  }
-}
-
 export const catchUpFigure: Figure = async (ctx: Context) => {
   const rows: Array<Row> = []
   const perPhone = ctx.smoke ? 25 : 250
@@ -118,7 +111,7 @@ export const catchUpFigure: Figure = async (ctx: Context) => {
       }
       const history = log.events.length
       await Promise.all(phones.map((p) => p.whenSynced()))
-      await until(() => phones.every((p) => p.events.length === history), 120_000, "the history to load")
+      await until("the history to load", () => phones.every((p) => p.events.length === history), 120_000, 0)
       for (const p of phones) p.disconnect()
       // 7 days offline: the next week of this family, split between the two phones.
       const next = generateLog({ days: 16, fromDay: days, seed: ctx.seed }).events.slice(0, 2 * perPhone)
@@ -131,7 +124,7 @@ export const catchUpFigure: Figure = async (ctx: Context) => {
       const t0 = performance.now()
       for (const p of phones) p.connect()
       const total = history + 2 * perPhone
-      await until(() => phones.every((p) => p.events.length === total), 60_000, "the phones to converge")
+      await until("the phones to converge", () => phones.every((p) => p.events.length === total), 60_000, 0)
       const convergeMs = performance.now() - t0
       await Promise.all(phones.map((p) => p.whenSynced()))
       // Let trailing acknowledgements and presence arrive, so every byte of the catch-up counts.

@@ -6,6 +6,7 @@
  * Exported for the reliability suite as well.
  */
 import { type Draft, type Event, makeSync } from "@relactation/core"
+import { prng } from "@relactation/testkit"
 
 /** Options of {@link generateLog}. */
 export interface GenerateOptions {
@@ -38,21 +39,6 @@ const DEFAULT_START = Date.UTC(2026, 0, 4, 23, 0, 0)
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
-
-/** mulberry32: small, fast, good enough for test data. Returns numbers in [0, 1). */
-export const rng = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const mix = (seed: number, day: number): number =>
-  Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(day + 1, 0xc2b2ae35)
 
 const int = (random: () => number, min: number, max: number): number =>
   min + Math.floor(random() * (max - min + 1))
@@ -202,7 +188,8 @@ export const generateLog = (options: GenerateOptions): FamilyLog => {
     return event
   }
   for (let day = fromDay; day < fromDay + days; day++) {
-    const random = rng(mix(seed, day))
+    // Each day its own stream (the seed salted with the day), so any range of days can be generated.
+    const random = prng(seed, day)
     if (day === 0) {
       const t = startMs + 10 * HOUR
       make(

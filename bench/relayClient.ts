@@ -8,12 +8,9 @@
  */
 
 const Y = await import("yjs")
-const encoding = await import("lib0/encoding")
-const decoding = await import("lib0/decoding")
 const syncProtocol = await import("y-protocols/sync")
 const { WebSocket } = await import("ws")
-
-const messageSync = 0
+const { encodeSyncStep1, encodeUpdate, readSyncFrame } = await import("@relactation/testkit")
 
 interface Log {
   readonly logId: string
@@ -63,11 +60,7 @@ const openPhone = (url: string, log: Log, history: Uint8Array, onSynced: () => v
   ws.binaryType = "arraybuffer"
   phone.ws = ws
   doc.on("update", (update: Uint8Array, origin: unknown) => {
-    if (origin === ws) return
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, messageSync)
-    syncProtocol.writeUpdate(encoder, update)
-    send(phone, encoding.toUint8Array(encoder))
+    if (origin !== ws) send(phone, encodeUpdate(update))
   })
   doc.getMap("events").observe((event) => {
     if (event.transaction.origin !== ws) return
@@ -82,21 +75,13 @@ const openPhone = (url: string, log: Log, history: Uint8Array, onSynced: () => v
       }
     }
   })
-  ws.on("open", () => {
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, messageSync)
-    syncProtocol.writeSyncStep1(encoder, doc)
-    ws.send(encoding.toUint8Array(encoder))
-  })
+  ws.on("open", () => ws.send(encodeSyncStep1(doc)))
   ws.on("message", (data: ArrayBuffer) => {
-    const decoder = decoding.createDecoder(new Uint8Array(data))
-    const type = decoding.readVarUint(decoder)
-    if (type !== messageSync) return // awareness and auth messages are not used by these clients
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, messageSync)
-    const syncType = syncProtocol.readSyncMessage(decoder, encoder, doc, ws)
-    if (encoding.length(encoder) > 1) ws.send(encoding.toUint8Array(encoder))
-    if (syncType === syncProtocol.messageYjsSyncStep2 && !phone.synced) {
+    // Awareness and auth messages are not used by these clients.
+    const reading = readSyncFrame(doc, new Uint8Array(data), ws)
+    if (reading === undefined) return
+    if (reading.reply !== undefined) ws.send(reading.reply)
+    if (reading.step === syncProtocol.messageYjsSyncStep2 && !phone.synced) {
       phone.synced = true
       onSynced()
     }

@@ -3,32 +3,23 @@
  * any document byte; a flood of wrong tokens from one address hits the rate limit while a family on
  * another address keeps working; the relay logs the refusal and its reason, nothing else.
  */
-import { afterAll, describe, expect, it } from "vitest"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { describe, expect, it } from "vitest"
 import { createRelay, mintToken, type RelayHandle } from "@relactation/server"
+import { rawUpgrade, sleep, until } from "@relactation/testkit"
 import { size } from "./size.js"
-import { attemptUpgrade, docClient, eventMaker, rawUpgradeStatus } from "./support/clients.js"
+import { attemptUpgrade, docClient, eventMaker } from "./support/clients.js"
 import { WebSocket } from "./support/deps.js"
-import { prng, seedFor } from "./support/random.js"
-import { record } from "./support/results.js"
-import { sleep, until } from "./support/until.js"
+import { scenario } from "./support/scenario.js"
 
 const SECRET = "reliability-access-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo"
 const LOG = "family-access-0001"
 const OTHER = "family-access-0002"
 const MARKER = "MARKER-access-fenugreek-7731"
 
-const seed = seedFor("access")
-const random = prng(seed)
-const started = Date.now()
-const dir = mkdtempSync(join(tmpdir(), "rel-access-"))
+const { random, row, onEnd, tempDir } = scenario("access")
+const dir = tempDir("rel-access-")
 const lines: Array<Record<string, unknown>> = []
 let relay: RelayHandle
-let attempts = 0
-let failures = 0
-const notes: Array<string> = []
 
 // One upgrade through a chosen client address (the relay trusts X-Forwarded-For here, as behind a proxy).
 const upgradeFrom = (ip: string, path: string) =>
@@ -51,20 +42,6 @@ const upgradeFrom = (ip: string, path: string) =>
     })
   })
 
-afterAll(async () => {
-  await relay?.close()
-  rmSync(dir, { recursive: true, force: true })
-  record({
-    scenario: "access",
-    attempts,
-    failures,
-    eventsLost: 0,
-    notes: notes.join("; "),
-    seed,
-    durationMs: Date.now() - started
-  })
-})
-
 describe("access", () => {
   it("refuses every bad token and bad log id before any document byte, logging only the reason", async () => {
     relay = await createRelay({
@@ -75,9 +52,10 @@ describe("access", () => {
       limits: { connectionsPerIpPerMinute: 120 },
       log: (line) => lines.push(line)
     })
+    onEnd(() => relay.close())
     // A family writes something private first, so a leaked document byte would be visible.
     const family = docClient(relay.url, LOG, relay.token(LOG), "family")
-    await until("family synced", () => family.synced())
+    await until("family synced", () => family.synced(), 10_000)
     const make = eventMaker(random, "parent-a")
     family.append(make(undefined, MARKER))
     family.append(make())
@@ -164,7 +142,7 @@ describe("access", () => {
     ]
     const table: Array<string> = []
     for (const testCase of cases) {
-      attempts++
+      row.attempts++
       const before = lines.length
       const outcome = await attemptUpgrade(`${relay.url}${testCase.path}`)
       const logged = lines.slice(before)
@@ -176,23 +154,23 @@ describe("access", () => {
         logged.length === 1 &&
         logged[0]?.event === "refuse" &&
         logged[0]?.reason === testCase.reason
-      if (!ok) failures++
+      if (!ok) row.failures++
       table.push(
         `${ok ? "ok  " : "FAIL"} ${testCase.name}: HTTP ${outcome.status}, logged ${JSON.stringify(logged)}`
       )
     }
     console.log(`[access] refusals:\n  ${table.join("\n  ")}`)
-    expect(table.filter((row) => row.startsWith("FAIL"))).toEqual([])
+    expect(table.filter((line) => line.startsWith("FAIL"))).toEqual([])
 
     // Raw paths with dot segments (WebSocket clients resolve them before sending; an attacker
     // does not) never reach a log, whatever log the token names.
     for (const path of [`/family-x/../${LOG}`, `/${OTHER}/../${LOG}`, `/${LOG}/..`, `/%2e%2e/${LOG}`]) {
-      attempts++
-      const status = await rawUpgradeStatus(relay.url, `${path}?token=${good}`)
-      if (status !== 404) failures++
+      row.attempts++
+      const { status } = await rawUpgrade(relay.url, `${path}?token=${good}`)
+      if (status !== 404) row.failures++
       expect(status, path).toBe(404)
     }
-    notes.push("raw /x/../<log>, /<other>/../<log>, /<log>/.., /%2e%2e/<log> with a good token: HTTP 404")
+    row.notes.push("raw /x/../<log>, /<other>/../<log>, /<log>/.., /%2e%2e/<log> with a good token: HTTP 404")
 
     // Nothing but refusals (and the family's own connect/load lines) was logged, and no token or
     // event content ever.
@@ -213,11 +191,11 @@ describe("access", () => {
     const begin = Date.now()
     const pending: Array<Promise<void>> = []
     for (let i = 0; i < size.access.wrongTokens; i++) {
-      attempts++
+      row.attempts++
       pending.push(
         upgradeFrom(attacker, `/${LOG}?token=${wrong}`).then((outcome) => {
           counts.set(outcome.status, (counts.get(outcome.status) ?? 0) + 1)
-          if (outcome.documentBytes > 0) failures++
+          if (outcome.documentBytes > 0) row.failures++
         })
       )
       // About a hundred a second.
@@ -233,11 +211,11 @@ describe("access", () => {
     console.log(
       `[access] ${size.access.wrongTokens} wrong tokens in ${seconds.toFixed(1)} s from one address: ${unauthorized} x 401, ${limited} x 429; honest client from another address: HTTP ${honest.status}`
     )
-    notes.push(
+    row.notes.push(
       `${size.access.wrongTokens} wrong tokens at ~100/s: ${unauthorized} answered 401, ${limited} rate-limited 429`
     )
     if (unauthorized > allowed || unauthorized + limited !== size.access.wrongTokens || honest.status !== 101)
-      failures++
+      row.failures++
     expect(unauthorized).toBeLessThanOrEqual(allowed)
     expect(unauthorized + limited).toBe(size.access.wrongTokens)
     expect(honest.status).toBe(101)
@@ -246,5 +224,6 @@ describe("access", () => {
     )
     const text = JSON.stringify(lines)
     expect(text).not.toContain(wrong.split(".")[3] ?? "unreachable")
+    expect(row.failures, "attempts that broke a promise").toBe(0)
   })
 })

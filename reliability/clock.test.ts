@@ -3,54 +3,31 @@
  * time zone. Both log at the same true moments. Nothing is lost or counted twice; projections place
  * each event by its own `at`, so the fast clock misplaces only its own phone's entries.
  */
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { type Event, dailyTotals } from "@relactation/core"
 import type { EventLog } from "@relactation/sync/node"
+import { phone, until } from "@relactation/testkit"
 import { size } from "./size.js"
-import { prng, seedFor } from "./support/random.js"
-import { openPhone, startRelay, type TestRelay } from "./support/relay.js"
-import { record } from "./support/results.js"
-import { until } from "./support/until.js"
+import { startRelay } from "./support/relay.js"
+import { scenario } from "./support/scenario.js"
 
 const LOG = "clock-log-0001"
 const HOUR = 3_600_000
 const FAST_BY = 3 * HOUR
 const knobs = size.clock
-const seed = seedFor("clock")
-const random = prng(seed)
-const started = Date.now()
-
-let server: TestRelay | undefined
-const logs: Array<EventLog> = []
-let eventsLost = 0
-let failures = 0
-let notes = ""
-
-afterAll(async () => {
-  for (const log of logs) await log.close().catch(() => {})
-  await server?.dispose()
-  record({
-    scenario: "clock",
-    attempts: 2 * knobs.eventsPerPhone,
-    failures,
-    eventsLost,
-    notes,
-    seed,
-    durationMs: Date.now() - started
-  })
-})
+const { seed, random, row, onEnd } = scenario("clock")
+row.attempts = 2 * knobs.eventsPerPhone
 
 describe("clock trouble", () => {
   it("a fast clock misplaces only its own phone's entries; a phone in another zone loses nothing", async () => {
-    server = await startRelay("clock")
-    const { relay } = server
+    const { relay } = await startRelay("clock", onEnd)
     // The true time, advanced by the test; each phone reads it through its own (wrong or right) clock.
     let trueNow = Date.parse("2027-06-10T18:00:00.000Z")
     const open = (caregiver: string, timeZone: string, now: () => number) =>
-      openPhone(relay, LOG, caregiver, seed, { projections: { timeZone }, now })
+      phone(relay, LOG, caregiver, seed, { projections: { timeZone }, now })
     const fast = await open("parent-fast", "Europe/Berlin", () => trueNow + FAST_BY)
     const abroad = await open("parent-abroad", "America/New_York", () => trueNow)
-    logs.push(fast, abroad)
+    onEnd(() => Promise.all([fast.close(), abroad.close()]))
     await Promise.all([fast.whenSynced(), abroad.whenSynced()])
 
     const trueTimes = new Map<string, number>()
@@ -111,15 +88,16 @@ describe("clock trouble", () => {
       JSON.stringify(dailyTotals(truthAbroad, zone).days)
     const supplementMl = dailyTotals(union, zone).days.reduce((sum, day) => sum + day.supplementMl, 0)
 
-    eventsLost = missing.size
-    failures =
+    row.eventsLost = missing.size
+    row.failures =
       (missing.size > 0 ? 1 : 0) +
       (doubled ? 1 : 0) +
       misplacedOther +
       (shiftedOwn === knobs.eventsPerPhone ? 0 : 1) +
       (liveMatches ? 0 : 1) +
       (abroadPlacedRight ? 0 : 1)
-    notes = `${total} events from a phone 3 h fast and a phone in New York; fast phone's entries shifted by exactly 3 h: ${shiftedOwn}/${knobs.eventsPerPhone}; other phone's entries off their true time: ${misplacedOther}; live totals equal batch totals of the union: ${liveMatches}; supplement total ${supplementMl} ml (expected ${30 * knobs.eventsPerPhone})`
+    const notes = `${total} events from a phone 3 h fast and a phone in New York; fast phone's entries shifted by exactly 3 h: ${shiftedOwn}/${knobs.eventsPerPhone}; other phone's entries off their true time: ${misplacedOther}; live totals equal batch totals of the union: ${liveMatches}; supplement total ${supplementMl} ml (expected ${30 * knobs.eventsPerPhone})`
+    row.notes.push(notes)
     console.log(`[clock] ${notes}`)
     expect(missing.size).toBe(0)
     expect(doubled).toBe(false)
@@ -128,5 +106,6 @@ describe("clock trouble", () => {
     expect(liveMatches).toBe(true)
     expect(abroadPlacedRight).toBe(true)
     expect(supplementMl).toBe(30 * knobs.eventsPerPhone)
+    expect(row.failures, "attempts that broke a promise").toBe(0)
   })
 })

@@ -8,26 +8,21 @@
  * at the end every event any phone appended is on both phones of its log and in the store, exactly
  * once, and nothing else is.
  */
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { decodeEntry, isEvent } from "@relactation/core"
 import { DATABASE_FILE, mintToken } from "@relactation/server"
+import { between, prng, sleep, until } from "@relactation/testkit"
 import { size } from "./size.js"
 import { type DocClient, docClient, eventMaker, readStore } from "./support/clients.js"
-import { between, prng, seedFor } from "./support/random.js"
 import { type RelayProcess, startRelayProcess } from "./support/relayProcess.js"
-import { record } from "./support/results.js"
-import { sleep, until } from "./support/until.js"
+import { scenario } from "./support/scenario.js"
 
 const SECRET = "reliability-crash-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo"
 const MARKER = "MARKER-crash-domperidone-5517"
 const knobs = size.crash
-const seed = seedFor("crash")
-const random = prng(seed)
-const started = Date.now()
-const dir = mkdtempSync(join(tmpdir(), "rel-crash-"))
+const { seed, random, row, onEnd, tempDir } = scenario("crash")
+const dir = tempDir("rel-crash-")
 const dbFile = join(dir, DATABASE_FILE)
 const logs = Array.from({ length: knobs.logs }, (_, i) => `crash-log-${String(i).padStart(4, "0")}`)
 
@@ -39,26 +34,21 @@ let compactionKills = 0
 let compactions = 0
 let ackChecked = 0
 let ackLost = 0
-let eventsLost = 0
 let appendedTotal = 0
-let failures = 0
 
-afterAll(async () => {
+// End steps run latest first: this one, registered before the others, fills the row in last.
+onEnd(() => {
+  row.attempts = kills
+  row.notes.push(
+    `${kills} SIGKILLs (${compactionKills} right after a compaction) of a relay with ${clients.length} phones on ${knobs.logs} logs; ${appendedTotal} events appended, ${compactions} compactions; ${ackChecked} relayed events checked in the store at each kill, ${ackLost} missing`
+  )
+})
+onEnd(async () => {
   for (const client of clients) client.destroy()
   if (relay !== undefined) {
     outputs.push(relay.output())
     await relay.kill()
   }
-  rmSync(dir, { recursive: true, force: true })
-  record({
-    scenario: "crash",
-    attempts: kills,
-    failures,
-    eventsLost,
-    notes: `${kills} SIGKILLs (${compactionKills} right after a compaction) of a relay with ${clients.length} phones on ${knobs.logs} logs; ${appendedTotal} events appended, ${compactions} compactions; ${ackChecked} relayed events checked in the store at each kill, ${ackLost} missing`,
-    seed,
-    durationMs: Date.now() - started
-  })
 })
 
 const start = async (port?: number): Promise<RelayProcess> => {
@@ -118,7 +108,7 @@ describe("crash", () => {
     // Every phone appends on its own jittered rhythm, online or not (offline-first).
     let writing = true
     const writers = clients.map(async (client, index) => {
-      const phoneRandom = prng(seed + index + 1)
+      const phoneRandom = prng(seed, `phone-${index}`)
       const make = eventMaker(phoneRandom, `parent-${index}`)
       while (writing) {
         client.append(make(undefined, MARKER))
@@ -187,8 +177,8 @@ describe("crash", () => {
         for (const id of want) if (!keys.has(id)) lost.add(id)
       }
     }
-    eventsLost = lost.size
-    failures = ackLost + duplicatesOrStrangers + (lost.size > 0 ? 1 : 0)
+    row.eventsLost = lost.size
+    row.failures = ackLost + duplicatesOrStrangers + (lost.size > 0 ? 1 : 0)
     const allOutput = outputs.join("\n")
     console.log(
       `[crash] ${kills} kills (${compactionKills} after a compaction), ${compactions} compactions, ${appendedTotal} events appended; relayed-before-kill checked ${ackChecked}, missing ${ackLost}; lost at the end ${lost.size}`
@@ -201,5 +191,6 @@ describe("crash", () => {
     // The relay's logs carry ids and counts only: no event content, no token.
     expect(allOutput).not.toContain(MARKER)
     expect(allOutput).not.toContain(mintToken(SECRET, logs[0] as string).split(".")[3] as string)
+    expect(row.failures, "attempts that broke a promise").toBe(0)
   })
 })

@@ -5,44 +5,20 @@
  * working, keep those entries, report them as problems, and their projections count only the
  * honest events.
  */
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { dailyTotals, type Event } from "@relactation/core"
 import type { EventLog } from "@relactation/sync/node"
+import { phone, sleep, until } from "@relactation/testkit"
 import { size } from "./size.js"
 import { docClient, eventMaker } from "./support/clients.js"
-import { prng, seedFor } from "./support/random.js"
-import { openPhone, startRelay, type TestRelay } from "./support/relay.js"
-import { record } from "./support/results.js"
-import { sleep, until } from "./support/until.js"
+import { startRelay } from "./support/relay.js"
+import { scenario } from "./support/scenario.js"
 
 const LOG = "entries-log-0001"
 const TIME_ZONE = "Europe/Berlin"
 const MARKER = "MARKER-hostile-moringa-4410"
 const knobs = size.hostileEntries
-const seed = seedFor("hostileEntries")
-const random = prng(seed)
-const started = Date.now()
-
-let server: TestRelay | undefined
-const logs: Array<EventLog> = []
-let eventsLost = 0
-let failures = 0
-let attempts = 0
-let notes = ""
-
-afterAll(async () => {
-  for (const log of logs) await log.close().catch(() => {})
-  await server?.dispose()
-  record({
-    scenario: "hostileEntries",
-    attempts,
-    failures,
-    eventsLost,
-    notes,
-    seed,
-    durationMs: Date.now() - started
-  })
-})
+const { seed, random, row, onEnd } = scenario("hostileEntries")
 
 const nested = (depth: number): unknown => {
   let value: unknown = { leaf: true }
@@ -52,17 +28,18 @@ const nested = (depth: number): unknown => {
 
 describe("hostile entries", () => {
   it("keeps, reports and skips hostile entries while honest phones keep working", async () => {
-    server = await startRelay("entries")
+    const server = await startRelay("entries", onEnd)
     const { relay } = server
     const token = relay.token(LOG)
     const open = (caregiver: string) =>
-      openPhone(relay, LOG, caregiver, seed, { projections: { timeZone: TIME_ZONE } })
+      phone(relay, LOG, caregiver, seed, { projections: { timeZone: TIME_ZONE } })
     const alice = await open("alice")
     const bob = await open("bob-caregiver")
-    logs.push(alice, bob)
+    onEnd(() => Promise.all([alice.close(), bob.close()]))
     await Promise.all([alice.whenSynced(), bob.whenSynced()])
     const mallory = docClient(relay.url, LOG, token, "mallory")
-    await until("mallory synced", () => mallory.synced())
+    onEnd(() => mallory.destroy())
+    await until("mallory synced", () => mallory.synced(), 10_000)
 
     const make = eventMaker(random, "mallory")
     const valid = (): { id: string } & Record<string, unknown> => ({ ...make() })
@@ -111,11 +88,11 @@ describe("hostile entries", () => {
       const entry = hostile[i]
       if (entry !== undefined) {
         mallory.setRaw(entry[1], entry[2])
-        attempts++
+        row.attempts++
       }
       if (i % 20 === 0) await sleep(1)
     }
-    attempts += honest.length
+    row.attempts += honest.length
     const keys = new Set([...honest.map((event) => event.id), ...hostile.map(([, key]) => key)])
     await until(
       "every entry on both phones",
@@ -141,13 +118,14 @@ describe("hostile entries", () => {
     const exportedAll = [alice, bob].every(
       (log) => (JSON.parse(log.exportJson()) as Array<unknown>).length === keys.size
     )
-    eventsLost = missing.size
-    failures =
+    row.eventsLost = missing.size
+    row.failures =
       (missing.size > 0 ? 1 : 0) +
       (projectionsClean ? 0 : 1) +
       (exportedAll ? 0 : 1) +
       [alice, bob].filter((log) => reported(log) !== hostile.length).length
-    notes = `${hostile.length} hostile entries (${hostile.map(([what]) => what).join(", ")}) among ${honest.length} honest events; ${rows.join("; ")}`
+    const notes = `${hostile.length} hostile entries (${hostile.map(([what]) => what).join(", ")}) among ${honest.length} honest events; ${rows.join("; ")}`
+    row.notes.push(notes)
     console.log(`[hostileEntries] ${notes}`)
     expect(missing.size).toBe(0)
     expect(reported(alice)).toBe(hostile.length)
@@ -159,6 +137,6 @@ describe("hostile entries", () => {
     const after = await alice.append({ type: "latch", durationSec: 600, side: "left" })
     await until("a later event crosses", () => bob.events.some((event) => event.id === after.id), 10_000)
     expect(JSON.stringify(server.lines)).not.toContain(MARKER)
-    mallory.destroy()
+    expect(row.failures, "attempts that broke a promise").toBe(0)
   })
 })

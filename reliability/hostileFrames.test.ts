@@ -3,36 +3,29 @@
  * bit-flipped sync messages, oversize frames, huge length prefixes and a flood of awareness
  * messages (fast-check, seeded). The relay must stay up with bounded memory, close the attacking
  * connection with a named close code, and keep two honest phones on the same log syncing.
+ *
+ * A failure is any hostile connection closed with a code that is not named, and any connection
+ * that sent what can never be a valid message (a huge length prefix, an oversize frame, a text
+ * frame, a flood) and was not closed; both tests require none.
  */
 import fc from "fast-check"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { CloseCode } from "@relactation/core"
 import { DATABASE_FILE, mintToken } from "@relactation/server"
+import { awarenessFrame, encodeUpdate, frame, prng, runs, sleep, until } from "@relactation/testkit"
 import { size } from "./size.js"
-import {
-  type DocClient,
-  docClient,
-  eventMaker,
-  rawClient,
-  readStore,
-  updateMessage
-} from "./support/clients.js"
-import { encoding, Y } from "./support/deps.js"
-import { fcSeedFor, prng } from "./support/random.js"
+import { type DocClient, docClient, eventMaker, rawClient, readStore } from "./support/clients.js"
+import { Y } from "./support/deps.js"
 import { type RelayProcess, startRelayProcess } from "./support/relayProcess.js"
-import { record } from "./support/results.js"
-import { sleep, until } from "./support/until.js"
+import { scenario } from "./support/scenario.js"
 
 const SECRET = "reliability-frames-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo"
 const LOG = "frames-log-0001"
 const MAX_MESSAGE = 256 * 1024
 const knobs = size.hostileFrames
-const seed = fcSeedFor("hostileFrames")
-const started = Date.now()
-const dir = mkdtempSync(join(tmpdir(), "rel-frames-"))
+const { seed, row, onEnd, tempDir } = scenario("hostileFrames")
+const dir = tempDir("rel-frames-")
 const token = mintToken(SECRET, LOG)
 // ws's own codes count as named too: 1009 (message too big) and 1002 (protocol error).
 const named = new Set<number>([...Object.values(CloseCode), 1009, 1002])
@@ -41,32 +34,36 @@ let relay: RelayProcess
 const honest: Array<DocClient> = []
 const rssSamples: Array<number> = []
 const outcomes = new Map<string, { sent: number; closedNamed: number; accepted: number; unnamed: number }>()
-let eventsLost = 0
-let failures = 0
-const notes: Array<string> = []
 
-const tally = (attack: string, result: "closedNamed" | "accepted" | "unnamed") => {
-  const row = outcomes.get(attack) ?? { sent: 0, closedNamed: 0, accepted: 0, unnamed: 0 }
-  row.sent++
-  row[result]++
-  outcomes.set(attack, row)
+/**
+ * Counts one hostile connection. An unnamed close code is a failure; so is staying open after
+ * `mustClose` bytes (what can never be a valid message).
+ */
+const tally = (attack: string, code: number | undefined, mustClose: boolean) => {
+  const result = code === undefined ? "accepted" : named.has(code) ? "closedNamed" : "unnamed"
+  const counts = outcomes.get(attack) ?? { sent: 0, closedNamed: 0, accepted: 0, unnamed: 0 }
+  counts.sent++
+  counts[result]++
+  outcomes.set(attack, counts)
+  row.attempts++
+  if (result === "unnamed" || (mustClose && result === "accepted")) row.failures++
 }
 
-/** Sends frames on a fresh authenticated connection; how the relay reacted. */
+/** Sends frames on a fresh authenticated connection; the close code, or undefined if still open. */
 const attack = async (
   name: string,
-  frames: ReadonlyArray<Uint8Array>,
-  waitMs = 150
+  frames: ReadonlyArray<Uint8Array | string>,
+  options: { waitMs?: number; mustClose?: boolean } = {}
 ): Promise<number | undefined> => {
   const client = rawClient(`${relay.url}/${LOG}?token=${token}`)
   await client.opened
-  for (const frame of frames) client.send(frame)
+  for (const data of frames) client.send(data)
   const code = await Promise.race([
     client.closed.then((closed) => closed.code),
-    sleep(waitMs).then(() => undefined)
+    sleep(options.waitMs ?? 150).then(() => undefined)
   ])
   client.terminate()
-  tally(name, code === undefined ? "accepted" : named.has(code) ? "closedNamed" : "unnamed")
+  tally(name, code, options.mustClose ?? false)
   return code
 }
 
@@ -80,26 +77,22 @@ const validUpdate = (random: () => number, events: number): Uint8Array => {
   }
   const update = Y.encodeStateAsUpdate(doc)
   doc.destroy()
-  return updateMessage(update)
+  return encodeUpdate(update)
 }
 
-afterAll(async () => {
+// End steps run latest first: this one, registered before the others, fills the notes in last.
+onEnd(() => {
+  const summary = [...outcomes].map(
+    ([name, counts]) =>
+      `${name} ${counts.sent} (closed ${counts.closedNamed}, accepted ${counts.accepted}, unnamed ${counts.unnamed})`
+  )
+  row.notes.unshift(
+    `${summary.join(", ")}; relay RSS max ${Math.round(Math.max(0, ...rssSamples) / 2 ** 20)} MiB`
+  )
+})
+onEnd(async () => {
   for (const client of honest) client.destroy()
   await relay?.kill()
-  rmSync(dir, { recursive: true, force: true })
-  const summary = [...outcomes].map(
-    ([name, row]) =>
-      `${name} ${row.sent} (closed ${row.closedNamed}, accepted ${row.accepted}, unnamed ${row.unnamed})`
-  )
-  record({
-    scenario: "hostileFrames",
-    attempts: [...outcomes.values()].reduce((sum, row) => sum + row.sent, 0),
-    failures,
-    eventsLost,
-    notes: `${summary.join(", ")}; relay RSS max ${Math.round(Math.max(0, ...rssSamples) / 2 ** 20)} MiB${notes.length > 0 ? `; ${notes.join("; ")}` : ""}`,
-    seed,
-    durationMs: Date.now() - started
-  })
 })
 
 describe("hostile frames", () => {
@@ -117,14 +110,14 @@ describe("hostile frames", () => {
     await until("honest phones synced", () => honest.every((client) => client.synced()), 20_000)
     let writing = true
     const writers = honest.map(async (client, index) => {
-      const random = prng(seed + index)
+      const random = prng(seed, `honest-${index}`)
       const make = eventMaker(random, `parent-${index}`)
       while (writing) {
         client.append(make())
         await sleep(50)
       }
     })
-    const params = { seed, numRuns: knobs.runs, endOnFailure: true }
+    const params = { seed, numRuns: runs(knobs.runs), endOnFailure: true }
 
     // Random bytes: anything that is not a valid message closes the connection with a named code.
     await fc.assert(
@@ -173,34 +166,26 @@ describe("hostile frames", () => {
         fc.integer({ min: 2 ** 20, max: 2 ** 52 }),
         fc.uint8Array({ maxLength: 64 }),
         async (type, length, tail) => {
-          const encoder = encoding.createEncoder()
-          encoding.writeVarUint(encoder, type)
-          if (type === 0) encoding.writeVarUint(encoder, 2)
-          encoding.writeVarUint(encoder, length)
-          encoding.writeUint8Array(encoder, tail)
-          const code = await attack("huge length prefix", [encoding.toUint8Array(encoder)])
+          const head = type === 0 ? frame(type, 2, length) : frame(type, length)
+          const code = await attack("huge length prefix", [new Uint8Array([...head, ...tail])], {
+            mustClose: true
+          })
           return code !== undefined && named.has(code)
         }
       ),
       params
     )
-    // Oversize frames: ws refuses them above maxPayload with 1009.
+    // Oversize frames: ws refuses them above maxPayload with 1009 (message too big), no other code.
+    const oversizeCodes: Array<number | undefined> = []
     for (let i = 0; i < 5; i++) {
-      const code = await attack("oversize frame", [new Uint8Array(MAX_MESSAGE + 1 + i * 100_000)], 2_000)
-      if (code !== 1009) failures++
+      const bytes = new Uint8Array(MAX_MESSAGE + 1 + i * 100_000)
+      const code = await attack("oversize frame", [bytes], { waitMs: 2_000, mustClose: true })
+      oversizeCodes.push(code)
+      if (code !== undefined && code !== 1009) row.failures++
     }
-    // Text frames are not part of the protocol.
-    await attack("text frame", [new TextEncoder().encode("x")], 150).then(async () => {
-      const client = rawClient(`${relay.url}/${LOG}?token=${token}`)
-      await client.opened
-      client.send("hello")
-      const closed = await Promise.race([client.closed, sleep(1_000).then(() => undefined)])
-      client.terminate()
-      tally(
-        "text frame",
-        closed === undefined ? "accepted" : named.has(closed.code) ? "closedNamed" : "unnamed"
-      )
-    })
+    // Text frames are not part of the protocol, whatever they hold.
+    for (const text of ["hello", "\u0000\u0001", JSON.stringify({ type: "latch", v: 1 })])
+      await attack("text frame", [text], { waitMs: 1_000, mustClose: true })
 
     writing = false
     await Promise.all(writers)
@@ -216,15 +201,22 @@ describe("hostile frames", () => {
     const stored = readStore(join(dir, DATABASE_FILE))
     const storedKeys = new Set(stored.get(LOG)?.keys ?? [])
     for (const id of want) if (!storedKeys.has(id)) missing.add(id)
-    eventsLost = missing.size
+    row.eventsLost = missing.size
     clearInterval(sampler)
-    const unnamed = [...outcomes.values()].reduce((sum, row) => sum + row.unnamed, 0)
-    failures += unnamed + (missing.size > 0 ? 1 : 0)
+    const unnamed = [...outcomes.values()].reduce((sum, counts) => sum + counts.unnamed, 0)
+    if (missing.size > 0) row.failures++
     const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`).then((response) => response.status)
     console.log(
       `[hostileFrames] ${JSON.stringify(Object.fromEntries(outcomes))}; honest events ${want.size}, missing ${missing.size}; healthz ${health}`
     )
     expect(unnamed).toBe(0)
+    expect(oversizeCodes, "oversize frames closed with 1009").toEqual(oversizeCodes.map(() => 1009))
+    expect(outcomes.get("text frame"), "text frames closed with a named code").toMatchObject({
+      accepted: 0,
+      unnamed: 0
+    })
+    expect(outcomes.get("huge length prefix")).toMatchObject({ accepted: 0, unnamed: 0 })
+    expect(row.failures, "hostile connections left open or closed with an unnamed code").toBe(0)
     expect(missing.size).toBe(0)
     expect(health).toBe(200)
     expect(Math.max(...rssSamples)).toBeLessThan(knobs.maxRssMiB * 2 ** 20)
@@ -240,36 +232,27 @@ describe("hostile frames", () => {
     }, 100)
     const flooder = rawClient(`${relay.url}/${LOG}?token=${token}`)
     await flooder.opened
-    const random = prng(seed)
-    const state = JSON.stringify({ user: { name: "x".repeat(1_000) } })
+    const random = prng(seed, "flood")
+    const state = { user: { name: "x".repeat(1_000) } }
     let sent = 0
     let closedCode: number | undefined
     void flooder.closed.then((closed) => {
       closedCode = closed.code
     })
     for (let i = 0; i < knobs.awarenessFlood && closedCode === undefined; i++) {
-      const inner = encoding.createEncoder()
-      const clients = 20
-      encoding.writeVarUint(inner, clients)
-      for (let c = 0; c < clients; c++) {
-        encoding.writeVarUint(inner, 1 + Math.floor(random() * 2 ** 31))
-        encoding.writeVarUint(inner, 1)
-        encoding.writeVarString(inner, state)
-      }
-      const outer = encoding.createEncoder()
-      encoding.writeVarUint(outer, 1)
-      encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
-      flooder.send(encoding.toUint8Array(outer))
+      const madeUp = Array.from({ length: 20 }, () => ({
+        clientId: 1 + Math.floor(random() * 2 ** 31),
+        clock: 1,
+        state
+      }))
+      flooder.send(awarenessFrame(madeUp))
       sent++
       // Let the socket drain now and then, as a real flooder's kernel would.
       if (i % 50 === 49) await sleep(5)
     }
-    tally(
-      "awareness flood",
-      closedCode === undefined ? "accepted" : named.has(closedCode) ? "closedNamed" : "unnamed"
-    )
+    tally("awareness flood", closedCode, true)
     // Honest phones still sync during and after the flood.
-    const make = eventMaker(prng(seed + 99), "parent-after-flood")
+    const make = eventMaker(prng(seed, "after-flood"), "parent-after-flood")
     const event = make()
     honest[0]?.append(event)
     const delivered = await until(
@@ -282,14 +265,16 @@ describe("hostile frames", () => {
     flooder.terminate()
     clearInterval(sampler)
     const peak = Math.max(baseline, ...samples)
-    notes.push(
+    row.notes.push(
       `awareness flood: ${sent} messages x 20 fake clients, flooder ${closedCode === undefined ? "never closed" : `closed ${closedCode}`}, relay RSS ${Math.round(baseline / 2 ** 20)} -> peak ${Math.round(peak / 2 ** 20)} MiB, honest event delivered after: ${delivered}`
     )
-    if (!delivered) eventsLost++
-    if (closedCode === undefined || !named.has(closedCode) || peak > knobs.maxRssMiB * 2 ** 20) failures++
-    console.log(`[hostileFrames] ${notes.at(-1)}`)
+    if (!delivered) row.eventsLost++
+    if (peak > knobs.maxRssMiB * 2 ** 20) row.failures++
+    console.log(`[hostileFrames] ${row.notes.at(-1)}`)
     expect(delivered).toBe(true)
     expect(peak).toBeLessThan(knobs.maxRssMiB * 2 ** 20)
-    expect(closedCode, "the flooding connection is closed with a named code").toBeDefined()
+    expect(closedCode, "the flooding connection is closed").toBeDefined()
+    expect(named.has(closedCode ?? 0), `close code ${closedCode} is named`).toBe(true)
+    expect(row.failures, "hostile connections left open or closed with an unnamed code").toBe(0)
   })
 })

@@ -5,33 +5,29 @@
  * sampled and must show no growth trend after warm-up, and every log is unloaded once its clients
  * leave.
  */
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { DATABASE_FILE, mintToken } from "@relactation/server"
+import { sleep, until } from "@relactation/testkit"
 import { size } from "./size.js"
 import { readStore } from "./support/clients.js"
 import { type LightClient, lightClient } from "./support/lightClient.js"
-import { prng, seedFor } from "./support/random.js"
 import { type RelayProcess, startRelayProcess } from "./support/relayProcess.js"
-import { record } from "./support/results.js"
-import { sleep, until } from "./support/until.js"
+import { scenario } from "./support/scenario.js"
 
 const SECRET = "reliability-load-secret-pT3zIMlv6hBRBROON3-JmfDX1rV_RTv3ElfyiRJ8Ouo"
 const knobs = size.load
-const seed = seedFor("load")
-const random = prng(seed)
-const started = Date.now()
-const dir = mkdtempSync(join(tmpdir(), "rel-load-"))
+const { random, row, onEnd, tempDir } = scenario("load")
+const dir = tempDir("rel-load-")
 const logs = Array.from({ length: knobs.logs }, (_, i) => `load-log-${String(i).padStart(5, "0")}`)
 
 let relay: RelayProcess | undefined
 let clients: Array<LightClient> = []
-let failures = 0
-let eventsLost = 0
 let writes = 0
-const notes: Array<string> = []
+onEnd(async () => {
+  for (const client of clients) client.close()
+  await relay?.kill()
+})
 
 const health = async (port: number) =>
   (await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.json())) as {
@@ -44,21 +40,6 @@ const mean = (values: ReadonlyArray<number>) =>
   values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length)
 const percentile = (sorted: ReadonlyArray<number>, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
-
-afterAll(async () => {
-  for (const client of clients) client.close()
-  await relay?.kill()
-  rmSync(dir, { recursive: true, force: true })
-  record({
-    scenario: "load",
-    attempts: writes,
-    failures,
-    eventsLost,
-    notes: notes.join("; "),
-    seed,
-    durationMs: Date.now() - started
-  })
-})
 
 describe("load", () => {
   it("carries a steady write rate over many clients without errors, growth or leftovers", async () => {
@@ -110,6 +91,7 @@ describe("load", () => {
       for (; carry >= 1; carry--) {
         const client = clients[Math.floor(random() * clients.length)] as LightClient
         const key = `w${writes++}-${Math.floor(random() * 1e9)}`
+        row.attempts = writes
         sentAt.set(key, Date.now())
         expected.set(key, (byLog.get(client.logId)?.length ?? 1) - 1)
         client.set(key, { type: "latch", v: 1, note: "load" })
@@ -156,10 +138,10 @@ describe("load", () => {
     const last = mean(rss.slice(2 * third))
     const mib = (bytes: number) => Math.round(bytes / 2 ** 20)
     const figures = `${knobs.clients} clients on ${knobs.logs} logs for ${knobs.durationMs / 1000} s at ${knobs.writesPerSecond} writes/s: ${writes} writes, connect+sync ${connectMs} ms, delivery p50 ${percentile(sorted, 50)} ms / p99 ${percentile(sorted, 99)} ms / max ${sorted.at(-1)} ms, RSS middle third ${mib(middle)} MiB, last third ${mib(last)} MiB, max ${mib(Math.max(...rss))} MiB; ${before.loadedLogs} logs loaded before leaving, ${after.loadedLogs} ${unloadMs} ms after; closes ${closes.length}, relay errors ${errorLines.length}`
-    notes.push(figures)
+    row.notes.push(figures)
     console.log(`[load] ${figures}`)
-    eventsLost = Math.max(missing, notStored)
-    failures =
+    row.eventsLost = Math.max(missing, notStored)
+    row.failures =
       closes.length +
       errorLines.length +
       (missing > 0 ? 1 : 0) +
@@ -172,5 +154,6 @@ describe("load", () => {
     expect(notStored, "writes not in the store").toBe(0)
     expect(last, "RSS of the last third vs the middle third").toBeLessThanOrEqual(1.5 * middle)
     expect(after).toMatchObject({ connections: 0, loadedLogs: 0 })
+    expect(row.failures, "attempts that broke a promise").toBe(0)
   })
 })

@@ -1,20 +1,11 @@
 /**
  * Clients the scenarios drive: a stock `WebsocketProvider` on a Y.Doc laid out as the sync contract
  * says (`doc.getMap("events")`, key = event id, value = the encoded wire JSON), raw `ws` sockets for
- * bytes no honest client sends, and readers for the relay's SQLite store.
+ * bytes no honest client sends, and readers for the relay's SQLite store. Frames and raw upgrade
+ * requests come from @relactation/testkit.
  */
-import { request as httpRequest } from "node:http"
 import { type Draft, type Event, encodeEvent, makeSync } from "@relactation/core"
-import {
-  Database,
-  encoding,
-  type Provider,
-  syncProtocol,
-  WebSocket,
-  WebsocketProvider,
-  Y,
-  type YDoc
-} from "./deps.js"
+import { Database, type Provider, WebSocket, WebsocketProvider, Y, type YDoc } from "./deps.js"
 
 export const EVENTS_MAP = "events"
 
@@ -196,20 +187,6 @@ export const attemptUpgrade = (
     })
   })
 
-export const syncStep1Message = (doc: YDoc): Uint8Array => {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, 0)
-  syncProtocol.writeSyncStep1(encoder, doc)
-  return encoding.toUint8Array(encoder)
-}
-
-export const updateMessage = (update: Uint8Array): Uint8Array => {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, 0)
-  syncProtocol.writeUpdate(encoder, update)
-  return encoding.toUint8Array(encoder)
-}
-
 /** Per log id, the keys and values of the events map as stored in the relay's SQLite file. */
 export const readStore = (
   file: string
@@ -239,35 +216,3 @@ export const readStore = (
     db.close()
   }
 }
-
-/**
- * The HTTP status of an upgrade request sent with its path exactly as given. WebSocket clients
- * resolve dot segments (`/x/../y`) before sending; an attacker's raw request does not.
- */
-export const rawUpgradeStatus = (relayUrl: string, path: string, timeoutMs = 5_000): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(relayUrl)
-    const request = httpRequest({
-      host: hostname,
-      port,
-      path,
-      timeout: timeoutMs,
-      headers: {
-        Connection: "Upgrade",
-        Upgrade: "websocket",
-        "Sec-WebSocket-Version": "13",
-        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="
-      }
-    })
-    request.on("upgrade", (_response, socket) => {
-      socket.destroy()
-      resolve(101)
-    })
-    request.on("response", (response) => {
-      response.resume()
-      resolve(response.statusCode ?? 0)
-    })
-    request.on("timeout", () => request.destroy(new Error("timeout")))
-    request.on("error", reject)
-    request.end()
-  })

@@ -1,5 +1,5 @@
 /**
- * The third-party modules the suite drives directly (ws, yjs, y-websocket, y-protocols, lib0,
+ * The third-party modules the suite drives directly (ws, yjs, y-websocket, y-protocols,
  * better-sqlite3), in one place. They resolve to the same files the packages use, so the process
  * holds one Yjs instance.
  */
@@ -8,9 +8,6 @@ import type * as YModule from "yjs"
 import type WebSocketClass from "ws"
 import type BetterSqlite3 from "better-sqlite3"
 
-export * as decoding from "lib0/decoding"
-export * as encoding from "lib0/encoding"
-export * as awarenessProtocol from "y-protocols/awareness"
 export * as syncProtocol from "y-protocols/sync"
 export { default as Database } from "better-sqlite3"
 export { WebsocketProvider } from "y-websocket"

@@ -3,7 +3,8 @@
  * protocol (step 1, step 2, updates; awareness ignored), without WebsocketProvider's timers, so a
  * thousand of them fit in one test process.
  */
-import { decoding, encoding, syncProtocol, WebSocket, Y, type YDoc } from "./deps.js"
+import { encodeSyncStep1, encodeUpdate, readSyncFrame } from "@relactation/testkit"
+import { syncProtocol, WebSocket, Y, type YDoc } from "./deps.js"
 
 const REMOTE = "remote"
 
@@ -56,28 +57,15 @@ export const lightClient = (url: string, logId: string, token: string): LightCli
   socket.on("close", (code) => {
     if (!closing) closes.push(code)
   })
-  socket.on("open", () => {
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, 0)
-    syncProtocol.writeSyncStep1(encoder, doc)
-    send(encoding.toUint8Array(encoder))
-  })
+  socket.on("open", () => send(encodeSyncStep1(doc)))
   socket.on("message", (data: Buffer) => {
-    const decoder = decoding.createDecoder(new Uint8Array(data))
-    const type = decoding.readVarUint(decoder)
-    if (type !== 0) return
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, 0)
-    const step = syncProtocol.readSyncMessage(decoder, encoder, doc, REMOTE)
-    if (step === syncProtocol.messageYjsSyncStep2) client.synced = true
-    if (encoding.length(encoder) > 1) send(encoding.toUint8Array(encoder))
+    const reading = readSyncFrame(doc, new Uint8Array(data), REMOTE)
+    if (reading === undefined) return
+    if (reading.step === syncProtocol.messageYjsSyncStep2) client.synced = true
+    if (reading.reply !== undefined) send(reading.reply)
   })
   doc.on("update", (update: Uint8Array, origin: unknown) => {
-    if (origin === REMOTE) return
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, 0)
-    syncProtocol.writeUpdate(encoder, update)
-    send(encoding.toUint8Array(encoder))
+    if (origin !== REMOTE) send(encodeUpdate(update))
   })
   doc.getMap<unknown>("events").observe((event) => {
     if (event.transaction.origin !== REMOTE) return

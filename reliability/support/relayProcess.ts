@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type { RelayLimits } from "@relactation/server"
-import { sleep } from "./until.js"
+import { sleep } from "@relactation/testkit"
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url))
 const main = fileURLToPath(new URL("./relayMain.ts", import.meta.url))

@@ -10,6 +10,14 @@ import { fileURLToPath } from "node:url"
 import { sizeName } from "../size.js"
 
 export const resultsDir = fileURLToPath(new URL("../.results/", import.meta.url))
+const suiteDir = fileURLToPath(new URL("../", import.meta.url))
+
+/** The scenarios of the suite: every `<name>.test.ts` beside the summary, by name, sorted. */
+export const expectedScenarios = (): Array<string> =>
+  readdirSync(suiteDir)
+    .filter((file) => file.endsWith(".test.ts") && file !== "zz-summary.test.ts")
+    .map((file) => file.slice(0, -".test.ts".length))
+    .sort()
 
 export interface ScenarioResult {
   readonly scenario: string

@@ -1,6 +1,7 @@
 // `current`: the entries in force, the latest profiles with fall-back when the latest is
 // retracted, and the retracted ids; by hand, then as laws (any order, duplicates, incremental).
 import fc from "fast-check"
+import { runs } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import {
   compareEvents,
@@ -22,7 +23,7 @@ import {
 } from "./arbitraries.js"
 
 const seed = printSeed()
-const numRuns = Number(process.env.FC_RUNS ?? 60)
+const numRuns = runs(60)
 
 const retract = (target: Event, at = "2027-06-02T00:00:00Z") => ev({ type: "retract", target: target.id, at })
 const profile = (at: string, name: string, birthDate = "2027-02-01") =>

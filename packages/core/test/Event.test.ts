@@ -1,6 +1,7 @@
 import { Effect, Exit, Random } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
+import { runs } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import {
   decodeEntry,
@@ -55,7 +56,7 @@ describe("wire format v1 round trip", () => {
           expect(decoded).toEqual(event)
           expect(JSON.stringify(encodeEvent(decoded as Event))).toEqual(JSON.stringify(encodeEvent(event)))
         }),
-        { seed: seed(`round trip ${type}`), numRuns: 150 }
+        { seed: seed(`round trip ${type}`), numRuns: runs(150) }
       )
     })
   }
@@ -168,7 +169,7 @@ describe("invalid fields are rejected with a message that names them", () => {
           expect(entry.reason).toContain(`.${field}`)
         }
       ),
-      { seed: seed("break a field"), numRuns: 300 }
+      { seed: seed("break a field"), numRuns: runs(300) }
     )
   })
 })

@@ -2,6 +2,7 @@
 // included, whatever the number of digits), compareEvents is a strict total order of (at, id), and
 // every place in core that orders events (the weigh-ins of a trend, the latest profile) agrees.
 import fc from "fast-check"
+import { runs } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import {
   compareEvents,
@@ -16,7 +17,7 @@ import {
 import { printSeed } from "./arbitraries.js"
 
 const seed = printSeed()
-const numRuns = Number(process.env.FC_RUNS ?? 100)
+const numRuns = runs(100)
 
 // An instant as exact nanoseconds since a base second, and one of the ways of writing it.
 const BASE = Date.parse("2027-03-28T01:30:00Z")

@@ -2,6 +2,7 @@
 // order, duplicates and when a retraction arrives do not matter; incremental equals batch; unknown
 // entries never change a total. A naive model of dailyTotals checks the numbers themselves.
 import fc from "fast-check"
+import { runs } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import {
   type DailyTotalsOptions,
@@ -20,7 +21,7 @@ import { offsetFromIntl } from "../src/internal/LocalTime.js"
 import { logArbitrary, printSeed, shuffledWithDuplicates, unknownEntry } from "./arbitraries.js"
 
 const seed = printSeed()
-const numRuns = Number(process.env.FC_RUNS ?? 60)
+const numRuns = runs(60)
 
 const dayOptions = fc.record(
   {

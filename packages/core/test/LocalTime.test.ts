@@ -1,4 +1,5 @@
 import fc from "fast-check"
+import { runs } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import {
   instantMs,
@@ -126,7 +127,7 @@ describe("LocalTime", () => {
       fc.property(fc.oneof(real, shaped, mangled), (s) => {
         expect(Object.is(instantMs(s), Date.parse(s))).toBe(true)
       }),
-      { seed, numRuns: 20_000 }
+      { seed, numRuns: runs(20_000) }
     )
     for (const s of [
       "2028-02-29T12:00:00Z",

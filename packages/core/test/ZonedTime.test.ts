@@ -1,6 +1,7 @@
 // The local-time helpers an app uses on its screens agree with the projections: the date an
 // instant counts on, the night window, and wall-clock times both ways across DST.
 import fc from "fast-check"
+import { runs } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import {
   dailyTotals,
@@ -13,7 +14,7 @@ import {
 import { ev, printSeed } from "./arbitraries.js"
 
 const seed = printSeed()
-const numRuns = Number(process.env.FC_RUNS ?? 60)
+const numRuns = runs(60)
 const berlin = "Europe/Berlin"
 
 describe("ZonedTime", () => {

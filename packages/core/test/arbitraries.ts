@@ -2,16 +2,13 @@
 // fast-check logs (with duplicates, retractions in any order, unknown and invalid entries) for laws.
 import fc from "fast-check"
 import { type Draft, decodeEntry, type Event, type LogEntry, makeSync, uuidv7From } from "@relactation/core"
+import { seedFor } from "@relactation/testkit"
 
-/** The seed of every property test in a run, printed so a failure can be replayed with FC_SEED. */
-export const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
-let printed = false
+let printed: number | undefined
+/** The run's seed (`FC_SEED`), printed once per file so a failure can be replayed. */
 export const printSeed = (): number => {
-  if (!printed) {
-    console.log(`fast-check seed ${seed} (replay with FC_SEED=${seed})`)
-    printed = true
-  }
-  return seed
+  printed ??= seedFor("fast-check")
+  return printed
 }
 
 let counter = 0

@@ -119,9 +119,5 @@ export const retract = withCommon(
 export const byType = { latch, pump, supplement, "weigh-in": weighIn, medication, child, caregiver, retract }
 export const anyEvent = fc.oneof(...Object.values(byType))
 
-/** The seed of a property run: FC_SEED from the environment or the clock, always printed. */
-export const seed = (name: string): number => {
-  const s = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
-  console.log(`[${name}] fast-check seed ${s} (replay with FC_SEED=${s})`)
-  return s
-}
+/** The seed of a property run: the run's `FC_SEED`, printed with the property's name. */
+export { seedFor as seed } from "@relactation/testkit"

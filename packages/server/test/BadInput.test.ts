@@ -1,11 +1,21 @@
-import http from "node:http"
 import { CloseCode } from "@relactation/core/protocol"
-import * as encoding from "lib0/encoding"
 import { describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import * as Y from "yjs"
 import { createRelay, mintToken, type RelayLimits } from "../src/index.js"
-import { client, opened, rawClient, refusal, silent, tempDir, until, updateMessage } from "./helpers.js"
+import {
+  awarenessFrame,
+  client,
+  frame,
+  opened,
+  rawClient,
+  rawUpgrade,
+  refusal,
+  silent,
+  tempDir,
+  until,
+  updateMessage
+} from "./helpers.js"
 
 const LOG = "family-bad-input"
 const OTHER = "family-elsewhere"
@@ -45,15 +55,6 @@ const setup = async (limits: Partial<RelayLimits> = {}) => {
       dir[Symbol.dispose]()
     }
   }
-}
-
-const frame = (...parts: Array<number | Uint8Array>): Uint8Array => {
-  const encoder = encoding.createEncoder()
-  for (const part of parts) {
-    if (typeof part === "number") encoding.writeVarUint(encoder, part)
-    else encoding.writeVarUint8Array(encoder, part)
-  }
-  return encoding.toUint8Array(encoder)
 }
 
 const validUpdate = (): Uint8Array => {
@@ -155,14 +156,12 @@ describe("bad input closes only the offending connection", () => {
 
   it("an awareness flood of made-up clients is closed with POLICY", async () => {
     await using env = await setup()
-    const inner = encoding.createEncoder()
-    encoding.writeVarUint(inner, 20)
-    for (let id = 1; id <= 20; id++) {
-      encoding.writeVarUint(inner, 1_000 + id)
-      encoding.writeVarUint(inner, 1)
-      encoding.writeVarString(inner, JSON.stringify({ user: { name: "x".repeat(100) } }))
-    }
-    const closed = await sendAndClose(env.endpoint, frame(1, encoding.toUint8Array(inner)))
+    const madeUp = Array.from({ length: 20 }, (_, i) => ({
+      clientId: 1_001 + i,
+      clock: 1,
+      state: { user: { name: "x".repeat(100) } }
+    }))
+    const closed = await sendAndClose(env.endpoint, awarenessFrame(madeUp))
     expect(closed.code).toBe(CloseCode.POLICY)
     expect(env.alice.provider.awareness.getStates().has(1_001)).toBe(false)
     await env.stillSyncing()
@@ -215,29 +214,7 @@ describe("refused at the upgrade", () => {
     "a raw path with dot segments (%s) is refused with 404 before any websocket byte",
     async (_name, path) => {
       await using env = await setup()
-      const status = await new Promise<number>((resolve, reject) => {
-        const request = http.request({
-          host: env.relay.host,
-          port: env.relay.port,
-          path: `${path}?token=${mintToken(SECRET, LOG)}`,
-          headers: {
-            Connection: "Upgrade",
-            Upgrade: "websocket",
-            "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="
-          }
-        })
-        request.on("upgrade", (_response, socket) => {
-          socket.destroy()
-          reject(new Error("the upgrade was accepted"))
-        })
-        request.on("response", (response) => {
-          response.resume()
-          resolve(response.statusCode ?? 0)
-        })
-        request.on("error", reject)
-        request.end()
-      })
+      const { status } = await rawUpgrade(env.relay.url, `${path}?token=${mintToken(SECRET, LOG)}`)
       expect(status).toBe(404)
       await env.stillSyncing()
     }

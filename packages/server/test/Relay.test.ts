@@ -3,10 +3,18 @@ import WebSocket from "ws"
 import { WebsocketProvider } from "y-websocket"
 import { createRelay, TOKEN_SUBPROTOCOL } from "../src/index.js"
 import * as decoding from "lib0/decoding"
-import * as encoding from "lib0/encoding"
-import * as syncProtocol from "y-protocols/sync"
 import * as Y from "yjs"
-import { client, opened, rawClient, refusal, silent, tempDir, until, updateMessage } from "./helpers.js"
+import {
+  client,
+  encodeSyncStep1,
+  opened,
+  rawClient,
+  refusal,
+  silent,
+  tempDir,
+  until,
+  updateMessage
+} from "./helpers.js"
 
 const LOG_A = "family-aaaa-0001"
 const LOG_B = "family-bbbb-0002"
@@ -200,10 +208,7 @@ describe("Relay", () => {
     // The late client has not sent its sync step 1 yet (its first frame normally crosses this one).
     sender.socket.send(updateMessage("offline event"))
     await relay.flush()
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, 0)
-    syncProtocol.writeSyncStep1(encoder, new Y.Doc())
-    late.socket.send(encoding.toUint8Array(encoder))
+    late.socket.send(encodeSyncStep1(new Y.Doc()))
     await until("a sync step 2", () => late.messages.some((m) => m[0] === 0 && m[1] === 1))
     await relay.flush()
     // A pong comes back after everything the relay sent before it: nothing more is on the way.

@@ -1,27 +1,19 @@
-// Shared fixtures for the relay tests: temp folders, real y-websocket clients and raw ws clients,
-// and waiting on events instead of sleeping.
+// Shared fixtures for the relay tests: temp folders, real y-websocket clients and raw ws clients;
+// waiting on events instead of sleeping, frames and raw upgrades come from @relactation/testkit.
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import * as encoding from "lib0/encoding"
+import { encodeUpdate } from "@relactation/testkit"
 import WebSocket from "ws"
-import * as syncProtocol from "y-protocols/sync"
 import { WebsocketProvider } from "y-websocket"
 import * as Y from "yjs"
+
+export { awarenessFrame, encodeSyncStep1, frame, rawUpgrade, until } from "@relactation/testkit"
 
 /** A temp folder removed on dispose. */
 export const tempDir = (): { path: string; [Symbol.dispose](): void } => {
   const path = mkdtempSync(join(tmpdir(), "relay-test-"))
   return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) }
-}
-
-/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
-export const until = async (what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const started = Date.now()
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
 }
 
 export interface Client {
@@ -121,10 +113,7 @@ export const refusal = (url: string): Promise<{ status: number; body: string }> 
 export const updateMessage = (event: string): Uint8Array => {
   const doc = new Y.Doc()
   doc.getArray<string>("events").push([event])
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, 0)
-  syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc))
-  return encoding.toUint8Array(encoder)
+  return encodeUpdate(Y.encodeStateAsUpdate(doc))
 }
 
 export const silent = (): void => {}

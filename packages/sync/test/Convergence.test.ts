@@ -9,7 +9,7 @@ import { dailyTotals, decodeEntry, relactationProgress, weightTrend } from "@rel
 import { describe, expect, it } from "vitest"
 import * as Y from "yjs"
 import { type EventLog, openLog, type PersistenceAdapter } from "../src/index.js"
-import { prng, seedFromEnv } from "./helpers.js"
+import { prng, runs, seedFor } from "./helpers.js"
 
 const NET = Symbol("network")
 const projections = { timeZone: "America/New_York", dayStartHour: 6 }
@@ -117,8 +117,7 @@ const run = async (seed: number): Promise<void> => {
 
 describe("randomized convergence", () => {
   it("3–5 devices with random appends, retractions, disconnects and delivery orders converge", async () => {
-    const seed = seedFromEnv("sync convergence")
-    const runs = Number(process.env.FC_RUNS ?? 10)
-    for (let round = 0; round < runs; round++) await run(seed + round * 7919)
+    const seed = seedFor("sync convergence")
+    for (let round = 0; round < runs(10); round++) await run(seed + round * 7919)
   })
 })

@@ -1,7 +1,7 @@
 import { compareEvents, InvalidEvent, uuidv7Time } from "@relactation/core"
 import { describe, expect, it } from "vitest"
 import { type LogChange, openLog, stopEventId } from "../src/index.js"
-import { clock, prng, seedFromEnv } from "./helpers.js"
+import { clock, prng, seedFor } from "./helpers.js"
 
 const base = (logId = "family-test-1") => {
   const c = clock()
@@ -145,8 +145,7 @@ describe("EventLog (memory, no relay)", () => {
 
 describe("EventLog.events order", () => {
   it("stays in core's compareEvents order under back-dated appends, and keeps its identity while nothing changes", async () => {
-    const seed = seedFromEnv("events order")
-    const random = prng(seed)
+    const random = prng(seedFor("events order"))
     const { options } = base("family-order-1")
     await using log = await openLog({ ...options, random })
     const start = Date.parse("2027-03-01T00:00:00.000Z")

@@ -125,7 +125,7 @@ describe("listener errors with a relay", () => {
     log.onStatus((status) => statuses.push(status))
     log.disconnect()
     log.connect()
-    await until(() => statuses.includes("synced"), 5000, "the status to reach synced")
+    await until("the status to reach synced", () => statuses.includes("synced"))
     expect(statuses.at(-1)).toBe("synced")
     expect(reported.length).toBe(statuses.length)
     expect(new Set(reported.map(([, source]) => source))).toEqual(new Set(["onStatus"]))

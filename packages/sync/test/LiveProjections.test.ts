@@ -12,7 +12,7 @@ import {
 } from "@relactation/core"
 import { describe, expect, it } from "vitest"
 import * as LiveProjections from "../src/LiveProjections.js"
-import { prng, seedFromEnv } from "./helpers.js"
+import { prng, runs, seedFor } from "./helpers.js"
 
 const randomEntries = (random: () => number, n: number): Array<LogEntry> => {
   const int = (k: number) => Math.floor(random() * k)
@@ -44,9 +44,9 @@ const randomEntries = (random: () => number, n: number): Array<LogEntry> => {
 
 describe("LiveProjections", () => {
   it("apply, one entry at a time, equals the batch projection; rebuild equals the batch under new options", () => {
-    const seed = seedFromEnv("live projections")
+    const seed = seedFor("live projections")
     const random = prng(seed)
-    for (let round = 0; round < 20; round++) {
+    for (let round = 0; round < runs(20); round++) {
       const entries = randomEntries(random, 20 + Math.floor(random() * 60))
       const options: DailyTotalsOptions = { timeZone: "Europe/Berlin" }
       const daily = LiveProjections.make(DailyTotalsReducer, options)

@@ -27,24 +27,24 @@ describe("Presence", () => {
       phone(relay, LOG, caregiver, seed, { presence: { name }, now: c.now })
     await using a = await open("parent-a", "Alex", 1)
     const b = await open("parent-b", "Sam", 2)
-    await until(() => b.peers.length === 2 && a.peers.length === 2, 5000, "both to see each other")
+    await until("both to see each other", () => b.peers.length === 2 && a.peers.length === 2)
     const peerA = () => b.peers.find((p) => !p.self)
     expect(peerA()).toMatchObject({ caregiver: "parent-a", name: "Alex", session: undefined, self: false })
 
     const running = a.startSession({ kind: "latch", side: "left" })
-    await until(() => peerA()?.session !== undefined, 5000, "B to see A's session")
+    await until("B to see A's session", () => peerA()?.session !== undefined)
     expect(peerA()?.session).toEqual(running)
     expect(b.events).toHaveLength(0)
 
     c.advance(14 * 60 * 1000)
     const event = await a.stopSession()
     expect(event).toMatchObject({ type: "latch", side: "left", durationSec: 840, at: running.startedAt })
-    await until(() => b.events.length === 1 && peerA()?.session === undefined, 5000, "B to see the event")
+    await until("B to see the event", () => b.events.length === 1 && peerA()?.session === undefined)
     expect(b.events[0]).toEqual(event)
 
     // Closing leaves presence: A sees B go.
     await b.close()
-    await until(() => a.peers.length === 1, 5000, "A to see B leave")
+    await until("A to see B leave", () => a.peers.length === 1)
     expect(a.peers[0]?.self).toBe(true)
   })
 
@@ -54,18 +54,18 @@ describe("Presence", () => {
       phone(relay, LOG, caregiver, seed, { presence: { name }, maxReconnectDelayMs: 200 })
     await using a = await open("parent-a", "Alex", 3)
     await using b = await open("parent-b", "Sam", 4)
-    await until(() => b.peers.length === 2 && a.peers.length === 2, 5000, "both to see each other")
+    await until("both to see each other", () => b.peers.length === 2 && a.peers.length === 2)
     b.disconnect()
-    await until(() => a.peers.length === 1 && b.peers.length === 1, 5000, "both to see the other leave")
+    await until("both to see the other leave", () => a.peers.length === 1 && b.peers.length === 1)
     b.connect()
     // Awareness renews every 15 s; 3 s proves the reconnect itself brings the peers back.
-    await until(() => a.peers.length === 2 && b.peers.length === 2, 3000, "both to see each other again")
+    await until("both to see each other again", () => a.peers.length === 2 && b.peers.length === 2, 3000)
     expect(b.peers.find((p) => !p.self)).toMatchObject({ caregiver: "parent-a", name: "Alex" })
     expect(a.peers.find((p) => !p.self)).toMatchObject({ caregiver: "parent-b", name: "Sam" })
 
     // A new display name reaches the other phone without a reload.
     b.setPresenceName("Sam R.")
-    await until(() => a.peers.find((p) => !p.self)?.name === "Sam R.", 3000, "A to see B's new name")
+    await until("A to see B's new name", () => a.peers.find((p) => !p.self)?.name === "Sam R.", 3000)
   })
 
   it("B stops A's running latch: B records it, and A's session ends when the event arrives", async () => {
@@ -77,18 +77,18 @@ describe("Presence", () => {
     await using b = await open("parent-b", "Sam", 6)
     const running = a.startSession({ kind: "latch", side: "right" })
     const peerA = () => b.peers.find((p) => !p.self && p.session !== undefined)
-    await until(() => peerA() !== undefined, 5000, "B to see A's session")
+    await until("B to see A's session", () => peerA() !== undefined)
     c.advance(20 * 60 * 1000)
     expect(await b.stopSession({ peer: 424242 })).toBeUndefined() // no such device: nothing
     // Another latch (its own start time) does not end A's session.
     const other = await b.append({ type: "latch", durationSec: 60, side: "left" })
-    await until(() => a.events.length === 1, 5000, "A to see B's own latch")
+    await until("A to see B's own latch", () => a.events.length === 1)
     expect(a.session).toEqual(running)
     const event = await b.stopSession({ peer: peerA()!.clientId })
     expect(event).toMatchObject({ type: "latch", side: "right", at: running.startedAt, by: "parent-b" })
     expect(event).toMatchObject({ durationSec: 1200 })
-    await until(() => a.session === undefined && a.events.length === 2, 5000, "A's session to end")
-    await until(() => peerA() === undefined, 5000, "B to see A's session end")
+    await until("A's session to end", () => a.session === undefined && a.events.length === 2)
+    await until("B to see A's session end", () => peerA() === undefined)
     expect(a.events).toEqual(b.events)
     expect(b.events.map((e) => e.id).sort()).toEqual([event!.id, other.id].sort())
   })

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import { type EventLog, openLog } from "../src/node.js"
 import { flakyNetwork } from "./flakySocket.js"
-import { prng, seedFromEnv } from "./helpers.js"
+import { prng, runs, seedFor } from "./helpers.js"
 
 const projections = { timeZone: "America/New_York", dayStartHour: 6 }
 const sides = ["left", "right", "both"] as const
@@ -161,8 +161,7 @@ const run = async (base: number, round: number): Promise<void> => {
 
 describe("randomized convergence through the relay", () => {
   it("3–5 phones with random appends, retractions, disconnects, lost connections and frame delays converge", async () => {
-    const seed = seedFromEnv("protocol convergence")
-    const runs = Number(process.env.FC_RUNS ?? 4)
-    for (let round = 0; round < runs; round++) await run(seed, round)
+    const seed = seedFor("protocol convergence")
+    for (let round = 0; round < runs(4); round++) await run(seed, round)
   }, 120_000)
 })

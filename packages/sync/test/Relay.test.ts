@@ -55,7 +55,7 @@ describe("sync through the relay", () => {
     const latch = await a.append({ type: "latch", durationSec: 900, side: "left" })
     await a.append({ type: "supplement", ml: 30, milk: "formula", via: "sns", latch: latch.id })
     await a.append({ type: "weigh-in", grams: 3650 })
-    await until(() => b.events.length === 3, 5000, "B to see A's events")
+    await until("B to see A's events", () => b.events.length === 3)
     expect(seen).toHaveLength(3)
     expect(b.events).toEqual(a.events)
     expect(b.dailyTotals).toEqual(a.dailyTotals)
@@ -85,7 +85,7 @@ describe("sync through the relay", () => {
     a.connect()
     b.connect()
     await Promise.all([a.whenSynced(), b.whenSynced()])
-    await until(() => a.events.length === 4 && b.events.length === 4, 5000, "convergence")
+    await until("convergence", () => a.events.length === 4 && b.events.length === 4)
     const all = [...fromA, ...fromB].map((e) => e.id).sort()
     expect(ids(a)).toEqual(all)
     expect(ids(b)).toEqual(all)
@@ -128,7 +128,7 @@ describe("sync through the relay", () => {
     const a1 = await client(relay1, "parent-a", 5, { persistence: { kind: "file", path } })
     const b = await client(relay1, "parent-b", 6)
     const e1 = await a1.append({ type: "latch", durationSec: 600, side: "right" })
-    await until(() => b.events.length === 1, 5000, "B to see e1")
+    await until("B to see e1", () => b.events.length === 1)
     await a1.close()
     const e2 = await b.append({ type: "weigh-in", grams: 3500 })
     await b.whenSynced()
@@ -143,7 +143,7 @@ describe("sync through the relay", () => {
     // The relay comes back on the same port: both catch up.
     await using relay2 = await relayAt(port)
     expect(relay2.url).toBe(relay1.url)
-    await until(() => a2.events.length === 3 && b.events.length === 3, 10_000, "catch-up after relay restart")
+    await until("catch-up after relay restart", () => a2.events.length === 3 && b.events.length === 3, 10_000)
     const all = [e1, e2, e3].map((e) => e.id).sort()
     expect(ids(a2)).toEqual(all)
     expect(ids(b)).toEqual(all)
@@ -158,7 +158,7 @@ describe("sync through the relay", () => {
     await using b = await client(relay, "parent-b", 9)
     await a.append({ type: "latch", durationSec: 900, side: "both" })
     await a.append({ type: "supplement", ml: 30, milk: "formula", via: "bottle" })
-    await until(() => b.events.length === 2, 5000, "B to see A's events")
+    await until("B to see A's events", () => b.events.length === 2)
     const daysBefore = a.dailyTotals.days
 
     const doc = new Y.Doc()
@@ -168,7 +168,7 @@ describe("sync through the relay", () => {
       disableBc: true
     })
     try {
-      await until(() => raw.synced, 5000, "raw client sync")
+      await until("raw client sync", () => raw.synced)
       const events = doc.getMap<unknown>("events")
       const invalid = { id: "01900000-0000-7000-8000-000000000001", type: "latch", v: 1, durationSec: -5 }
       const future = {
@@ -186,7 +186,7 @@ describe("sync through the relay", () => {
         events.set(future.id, future)
       })
       for (const log of [a, b]) {
-        await until(() => log.problems.length === 2, 5000, "problems to be reported")
+        await until("problems to be reported", () => log.problems.length === 2)
         expect(log.problems.map((p) => p._tag).sort()).toEqual(["InvalidEntry", "UnknownEntry"])
         expect(log.events).toHaveLength(2)
         expect(log.dailyTotals.days).toEqual(daysBefore)
@@ -195,8 +195,8 @@ describe("sync through the relay", () => {
       }
       // Both keep working, and leave the foreign entries untouched.
       await b.append({ type: "weigh-in", grams: 3700 })
-      await until(() => a.events.length === 3, 5000, "A to see B's new event")
-      await until(() => events.size === 5, 5000, "raw client to see it")
+      await until("A to see B's new event", () => a.events.length === 3)
+      await until("raw client to see it", () => events.size === 5)
       expect(events.get(invalid.id)).toEqual(invalid)
       expect(events.get(future.id)).toEqual(future)
       expect(b.dailyTotals).toEqual(a.dailyTotals)
@@ -213,7 +213,7 @@ describe("sync through the relay", () => {
     const latch = await a.append({ type: "latch", durationSec: 900, side: "left" })
     const supplement = await a.append({ type: "supplement", ml: 30, milk: "formula", via: "bottle" })
     const weighIn = await b.append({ type: "weigh-in", grams: 3500 })
-    await until(() => a.events.length === 3 && b.events.length === 3, 5000, "both to see 3 events")
+    await until("both to see 3 events", () => a.events.length === 3 && b.events.length === 3)
     const changes: Array<LogChange> = []
     b.subscribe((change) => changes.push(change))
 
@@ -224,7 +224,7 @@ describe("sync through the relay", () => {
       disableBc: true
     })
     try {
-      await until(() => raw.synced && doc.getMap("events").size === 3, 5000, "raw client sync")
+      await until("raw client sync", () => raw.synced && doc.getMap("events").size === 3)
       const events = doc.getMap<unknown>("events")
       const longer = { ...(events.get(latch.id) as object), durationSec: 1500 }
       const broken = { ...(events.get(weighIn.id) as object), grams: -1 }
@@ -234,7 +234,7 @@ describe("sync through the relay", () => {
         events.delete(supplement.id)
       })
       for (const log of [a, b]) {
-        await until(() => log.events.length === 1, 5000, "the edit to reach every device")
+        await until("the edit to reach every device", () => log.events.length === 1)
         expect(log.events).toEqual([{ ...latch, durationSec: 1500 }])
         expect(log.problems).toEqual([expect.objectContaining({ _tag: "InvalidEntry", id: weighIn.id })])
         // Exactly the batch projections of the map as it now is.
@@ -250,7 +250,7 @@ describe("sync through the relay", () => {
       expect(changes).toEqual([{ added: [], origin: "remote" }])
       // Both keep working after the rebuild.
       await b.append({ type: "weigh-in", grams: 3700 })
-      await until(() => a.events.length === 2, 5000, "A to see B's new event")
+      await until("A to see B's new event", () => a.events.length === 2)
       expect(a.weightTrend).toEqual(b.weightTrend)
     } finally {
       raw.destroy()

@@ -56,7 +56,7 @@ describe("sessions on two phones", () => {
     await using a = await phone(relay, LOG, "parent-a", 1, { now: c.now, presence: { name: "Alex" } })
     await using b = await phone(relay, LOG, "parent-b", 2, { now: c.now, presence: { name: "Sam" } })
     const running = a.startSession({ kind: "latch", side: "left" })
-    await until(() => b.runningSessions.some((s) => s.session.id === running.id), 5000, "B to see A's latch")
+    await until("B to see A's latch", () => b.runningSessions.some((s) => s.session.id === running.id))
     a.disconnect()
     b.disconnect()
     c.advance(15 * 60_000)
@@ -73,14 +73,14 @@ describe("sessions on two phones", () => {
     a.connect()
     b.connect()
     await Promise.all([a.whenSynced(), b.whenSynced()])
-    await until(() => a.exportJson() === b.exportJson(), 5000, "both to agree")
+    await until("both to agree", () => a.exportJson() === b.exportJson())
     expect(entries(a)).toHaveLength(1)
     expect(a.events).toHaveLength(1)
     expect(b.events).toEqual(a.events)
     expect(a.dailyTotals.days.reduce((n, d) => n + d.latches, 0)).toBe(1)
     expect(a.session).toBeUndefined()
     expect(a.runningSessions).toEqual([])
-    await until(() => b.runningSessions.length === 0, 5000, "B's list to empty")
+    await until("B's list to empty", () => b.runningSessions.length === 0)
   })
 
   it("both phones stop it at the same moment online: one entry", async () => {
@@ -89,12 +89,12 @@ describe("sessions on two phones", () => {
     await using a = await phone(relay, LOG, "parent-a", 3, { now: c.now })
     await using b = await phone(relay, LOG, "parent-b", 4, { now: c.now })
     const running = a.startSession({ kind: "latch", side: "both" })
-    await until(() => b.runningSessions.some((s) => s.session.id === running.id), 5000, "B to see A's latch")
+    await until("B to see A's latch", () => b.runningSessions.some((s) => s.session.id === running.id))
     c.advance(10 * 60_000)
     const [fromA, fromB] = await Promise.all([a.stopSession(), b.stopSession({ session: running.id })])
     expect(fromA?.id).toBe(fromB?.id)
     await Promise.all([a.whenSynced(), b.whenSynced()])
-    await until(() => a.exportJson() === b.exportJson(), 5000, "both to agree")
+    await until("both to agree", () => a.exportJson() === b.exportJson())
     expect(entries(a)).toHaveLength(1)
     expect(b.events).toEqual(a.events)
   })
@@ -105,10 +105,10 @@ describe("sessions on two phones", () => {
     await using a = await phone(relay, LOG, "parent-a", 5, { now: c.now })
     await using b = await phone(relay, LOG, "parent-b", 6, { now: c.now })
     const running = a.startSession({ kind: "latch", side: "right" })
-    await until(() => b.runningSessions.length === 1, 5000, "B to see A's latch")
+    await until("B to see A's latch", () => b.runningSessions.length === 1)
     c.advance(5 * 60_000)
     const event = await a.stopSession()
-    await until(() => b.events.length === 1, 5000, "B to see A's event")
+    await until("B to see A's event", () => b.events.length === 1)
     const error = await b.stopSession({ session: running.id }).catch((e: unknown) => e)
     expect(error).toMatchObject({
       _tag: "SessionAlreadyStopped",
@@ -126,11 +126,7 @@ describe("sessions on two phones", () => {
     // B stops A's next session, and taps again before A has even heard of it (A's presence
     // still shows it running): the second tap finds the event and records nothing.
     const next = a.startSession({ kind: "latch", side: "left" })
-    await until(
-      () => b.runningSessions.some((s) => s.session.id === next.id),
-      5000,
-      "B to see the next latch"
-    )
+    await until("B to see the next latch", () => b.runningSessions.some((s) => s.session.id === next.id))
     const clientId = b.runningSessions[0]!.clientId
     const first = await b.stopSession({ peer: clientId })
     expect(b.peers.find((p) => !p.self)?.session?.id).toBe(next.id)
@@ -152,7 +148,7 @@ describe("sessions on two phones", () => {
     await using a = await phone(relay, LOG, "parent-a", 7, { now: c.now })
     await using b = await phone(relay, LOG, "parent-b", 8, { now: c.now })
     const running = a.startSession({ kind: "pump", method: "manual" })
-    await until(() => b.runningSessions.length === 1, 5000, "B to see A's pump")
+    await until("B to see A's pump", () => b.runningSessions.length === 1)
     c.advance(12 * 60_000)
     await expect(b.stopSession({ session: running.id })).rejects.toMatchObject({ _tag: "InvalidEvent" })
     expect(entries(b)).toHaveLength(0)
@@ -165,8 +161,8 @@ describe("sessions on two phones", () => {
       durationSec: 720,
       by: "parent-b"
     })
-    await until(() => a.session === undefined && a.events.length === 1, 5000, "A's pump to end")
-    await until(() => b.runningSessions.length === 0, 5000, "B's list to empty")
+    await until("A's pump to end", () => a.session === undefined && a.events.length === 1)
+    await until("B's list to empty", () => b.runningSessions.length === 0)
   })
 
   it("a session whose phone left shows as maybe forgotten after the limit; it can be stopped or dismissed", async () => {
@@ -178,7 +174,7 @@ describe("sessions on two phones", () => {
       sessions: { forgottenAfterMs: 10 * 60_000 }
     })
     const latch = a.startSession({ kind: "latch", side: "left" })
-    await until(() => b.runningSessions.length === 1, 5000, "B to see A's latch")
+    await until("B to see A's latch", () => b.runningSessions.length === 1)
     expect(b.runningSessions[0]).toMatchObject({
       self: false,
       name: "Sam",
@@ -189,7 +185,7 @@ describe("sessions on two phones", () => {
     b.onSessions((sessions) => seen.push(sessions))
     // A's phone goes away with the latch still running.
     await a.close()
-    await until(() => b.runningSessions[0]?.leftAt !== undefined, 5000, "B to see A's phone leave")
+    await until("B to see A's phone leave", () => b.runningSessions[0]?.leftAt !== undefined)
     const left = b.runningSessions
     expect(left).toEqual([
       expect.objectContaining({
@@ -216,7 +212,7 @@ describe("sessions on two phones", () => {
     const a = await phone(relay, LOG, "parent-a", 11)
     await using b = await phone(relay, LOG, "parent-b", 12, { sessions: { forgottenAfterMs: 30 } })
     const latch = a.startSession({ kind: "latch", side: "both" })
-    await until(() => b.runningSessions.length === 1, 5000, "B to see A's latch")
+    await until("B to see A's latch", () => b.runningSessions.length === 1)
     const forgotten = new Promise<ReadonlyArray<SessionInfo>>((resolve) => {
       b.onSessions((sessions) => {
         if (sessions[0]?.maybeForgotten === true) resolve(sessions)
