@@ -15,17 +15,57 @@ import { stableHex } from "./internal/Hash.js"
 import {
   A4,
   COLORS,
+  type FontFiles,
   ink,
   MARGIN,
   paragraph,
   printable,
   stroke,
+  useFont,
   volumeLabel,
   weightText,
   write
 } from "./internal/Page.js"
 import { buildReportData, type ReportData } from "./ReportData.js"
-import { checkOptions, type ReportOptions } from "./ReportOptions.js"
+import { checkOptions, fail, type ReportOptions } from "./ReportOptions.js"
+
+/**
+ * Options of {@link pdfReport}: the report's, and a font.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PdfReportOptions extends ReportOptions {
+  /**
+   * A TrueType font (the bytes of `.ttf` files) to write with instead of the PDF standard font
+   * Helvetica, which only holds Latin-1: needed for names in Cyrillic, Greek and other scripts
+   * the font covers. `bold` and `italic` default to `normal`. The font is embedded in the PDF.
+   */
+  readonly font?: {
+    readonly normal: Uint8Array
+    readonly bold?: Uint8Array
+    readonly italic?: Uint8Array
+  }
+}
+
+const TRUETYPE = [0x00, 0x01, 0x00, 0x00]
+const checkFont = (font: PdfReportOptions["font"]): FontFiles | undefined => {
+  if (font === undefined) return undefined
+  if (typeof font !== "object" || font === null)
+    fail("pdfReport", "font", "must be { normal, bold?, italic? }")
+  for (const style of ["normal", "bold", "italic"] as const) {
+    const bytes = font[style]
+    if (bytes === undefined && style !== "normal") continue
+    if (!(bytes instanceof Uint8Array) || !TRUETYPE.every((b, i) => bytes[i] === b)) {
+      fail(
+        "pdfReport",
+        `font.${style}`,
+        "must be the bytes of a TrueType font file (.ttf, starting 00 01 00 00)"
+      )
+    }
+  }
+  return font
+}
 
 /**
  * The sentence every page carries.
@@ -157,8 +197,9 @@ const firstPage = (doc: jsPDF, data: ReportData): void => {
 }
 
 /** @internal the PDF of report data */
-export const renderPdf = (data: ReportData): Uint8Array => {
+export const renderPdf = (data: ReportData, font?: FontFiles): Uint8Array => {
   const doc = new jsPDF({ unit: "pt", format: "a4", orientation: "portrait", compress: true })
+  useFont(doc, font)
   doc.setCreationDate(new Date(data.generatedAt))
   doc.setFileId(
     stableHex(JSON.stringify([data.child.id, data.from, data.to, data.generatedAt])).toUpperCase()
@@ -186,8 +227,8 @@ export const renderPdf = (data: ReportData): Uint8Array => {
  * summary, the "record, not advice" line and the charts (supplement per day by milk, latches and
  * night latches per day, weight); then landscape pages with the daily table, 31 days a page, and
  * the mean per logged day. Every number comes from core's `dailyTotals` and `weightTrend`, in the
- * units the family chose. Throws {@link InvalidReportOptions} for bad options or a period with no
- * logged day.
+ * units the family chose. Text is in Helvetica (Latin-1), or in `font` when given. Throws
+ * {@link InvalidReportOptions} for bad options or a period with no logged day.
  *
  * @example
  * ```ts
@@ -197,5 +238,8 @@ export const renderPdf = (data: ReportData): Uint8Array => {
  * @since 0.1.0
  * @category exports
  */
-export const pdfReport = (entries: Iterable<LogEntry>, options: ReportOptions): Uint8Array =>
-  renderPdf(buildReportData([...entries], checkOptions("pdfReport", options)))
+export const pdfReport = (entries: Iterable<LogEntry>, options: PdfReportOptions): Uint8Array => {
+  const checked = checkOptions("pdfReport", options)
+  const font = checkFont(options.font)
+  return renderPdf(buildReportData([...entries], checked), font)
+}

@@ -13,7 +13,7 @@ export {
   type ReportMedication,
   reportData
 } from "./ReportData.js"
-export { NOT_ADVICE, pdfReport } from "./PdfReport.js"
+export { NOT_ADVICE, type PdfReportOptions, pdfReport } from "./PdfReport.js"
 export {
   FHIR_CODES,
   type FhirBundle,

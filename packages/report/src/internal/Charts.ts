@@ -7,7 +7,7 @@
 import { GRAMS_PER_LB, ML_PER_FL_OZ, type VolumeUnit, type WeightUnit } from "@relactation/core"
 import type { jsPDF } from "jspdf"
 import type { ReportData } from "../ReportData.js"
-import { COLORS, fill, ink, type Rgb, stroke, volumeLabel, weightText, write } from "./Page.js"
+import { COLORS, fill, ink, type Rgb, stroke, volumeLabel, weightText, widthOf, write } from "./Page.js"
 
 /** @internal where a chart goes */
 export interface Box {
@@ -73,9 +73,7 @@ const frame = (
 const legend = (doc: jsPDF, box: Box, items: ReadonlyArray<readonly [string, Rgb]>): void => {
   let x = box.x + box.width
   for (const [name, color] of [...items].reverse()) {
-    doc.setFont("helvetica", "normal")
-    doc.setFontSize(7)
-    x -= doc.getTextWidth(name) + 14
+    x -= widthOf(doc, name, 7) + 14
     fill(doc, color)
     doc.rect(x, box.y + 3, 7, 7, "F")
     ink(doc, COLORS.muted)

@@ -15,6 +15,49 @@ export const MARGIN = 36
 // garbage, so it becomes "?" (an app whose family writes in another script passes a transliterated
 // name; see the README).
 const WIN_ANSI_EXTRA = new Set([..."€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"])
+/**
+ * A TrueType font to write with instead of Helvetica, for names in scripts WinAnsi lacks.
+ *
+ * @internal
+ */
+export interface FontFiles {
+  readonly normal: Uint8Array
+  readonly bold?: Uint8Array
+  readonly italic?: Uint8Array
+}
+
+// The font family of each document being drawn: "helvetica", or the TrueType one it was given.
+const families = new WeakMap<jsPDF, string>()
+
+const binary = (bytes: Uint8Array): string => {
+  let out = ""
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return out
+}
+
+/** @internal registers the family's font (or keeps Helvetica) for a document */
+export const useFont = (doc: jsPDF, font: FontFiles | undefined): void => {
+  if (font === undefined) return
+  for (const style of ["normal", "bold", "italic"] as const) {
+    const bytes = font[style] ?? font.normal
+    doc.addFileToVFS(`report-${style}.ttf`, binary(bytes))
+    doc.addFont(`report-${style}.ttf`, "report", style)
+  }
+  families.set(doc, "report")
+}
+
+const familyOf = (doc: jsPDF): string => families.get(doc) ?? "helvetica"
+
+/** @internal text the document's font can show: all of it with a TrueType font */
+export const printableIn = (doc: jsPDF, text: string): string =>
+  familyOf(doc) === "helvetica" ? printable(text) : text.normalize("NFC")
+
+/** @internal selects the document's font */
+export const setFont = (doc: jsPDF, style: Style, size: number): void => {
+  doc.setFont(familyOf(doc), style)
+  doc.setFontSize(size)
+}
+
 /** @internal text the standard fonts can show */
 export const printable = (text: string): string =>
   [...text.normalize("NFC")]
@@ -39,16 +82,14 @@ export const write = (
   style: Style = "normal",
   align: "left" | "right" | "center" = "left"
 ): void => {
-  doc.setFont("helvetica", style)
-  doc.setFontSize(size)
-  doc.text(printable(text), x, y, { align })
+  setFont(doc, style, size)
+  doc.text(printableIn(doc, text), x, y, { align })
 }
 
 /** @internal the width of a text in points */
 export const widthOf = (doc: jsPDF, text: string, size: number, style: Style = "normal"): number => {
-  doc.setFont("helvetica", style)
-  doc.setFontSize(size)
-  return doc.getTextWidth(printable(text))
+  setFont(doc, style, size)
+  return doc.getTextWidth(printableIn(doc, text))
 }
 
 /** @internal writes text wrapped to a width; returns the y below it */
@@ -61,9 +102,8 @@ export const paragraph = (
   size: number,
   style: Style = "normal"
 ): number => {
-  doc.setFont("helvetica", style)
-  doc.setFontSize(size)
-  const lines = doc.splitTextToSize(printable(text), width) as Array<string>
+  setFont(doc, style, size)
+  const lines = doc.splitTextToSize(printableIn(doc, text), width) as Array<string>
   const leading = size * 1.3
   lines.forEach((line, i) => {
     doc.text(line, x, y + i * leading)
