@@ -1,5 +1,5 @@
-// Shared by the report tests: a seeded 60-day family log from the benchmark generator (the seed is
-// printed; REPORT_SEED replays it), and poppler (Debian's poppler-utils) to read a PDF back as a
+// Shared by the report tests: a seeded 60-day family log from the benchmark generator (the run's
+// one seed, FC_SEED, which vitest.config.ts draws and prints; FC_SEED=<n> replays it), and poppler (Debian's poppler-utils) to read a PDF back as a
 // person's viewer would: pdfinfo, pdftotext -layout, pdftoppm.
 import { execFile } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
@@ -10,12 +10,12 @@ import { generateLog } from "../../../bench/generate.js"
 
 const run = promisify(execFile)
 
-export const seed = Number(process.env.REPORT_SEED ?? Date.now() % 2 ** 31)
+export const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
 let printed = false
 /** The generated 60-day log of this run (seed printed once). */
 export const sixtyDays = () => {
   if (!printed) {
-    console.log(`report log seed ${seed} (replay with REPORT_SEED=${seed})`)
+    console.log(`report log seed ${seed} (replay with FC_SEED=${seed})`)
     printed = true
   }
   return generateLog({ days: 60, seed })
