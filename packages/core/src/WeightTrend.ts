@@ -11,7 +11,7 @@ import type { Child, Place, Sex, WeighIn } from "./Event.js"
 import { compareEvents, isLaterEvent, lowerBound } from "./EventOrder.js"
 import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
 import { instantMs } from "./internal/LocalTime.js"
-import { checkBirthDate, checkChild, checkSex } from "./internal/InvalidOptions.js"
+import { checkBirthDate, checkChild, checkSex, fail } from "./internal/InvalidOptions.js"
 import { fold, type Reducer, type Skipped } from "./Projection.js"
 import { type WhoVelocityResult, whoVelocities } from "./WhoVelocity.js"
 
@@ -22,7 +22,11 @@ import { type WhoVelocityResult, whoVelocities } from "./WhoVelocity.js"
  * @category models
  */
 export interface WeightTrendOptions {
-  /** Only the weigh-ins (and profile) of this child. Default: every child in the log. */
+  /**
+   * Only the weigh-ins (and profile) of this child. Required when the entries hold weigh-ins or
+   * profiles of several children: a trend never pools children (the result then throws
+   * {@link InvalidOptions}). Default: the one child in the log.
+   */
   readonly child?: string
   /** Birth date `YYYY-MM-DD`; default: from the latest child profile. */
   readonly birthDate?: string
@@ -129,6 +133,8 @@ export interface WeightTrendState {
   readonly weighIns: Array<Timed>
   /** @internal */
   readonly profiles: Map<string, Child>
+  /** @internal per child id, its weigh-ins and profiles in force (only without a `child` option) */
+  readonly children: Map<string, number>
   /** @internal the last result read */
   result: WeightTrend | undefined
   /** @internal a weigh-in or profile changed since the result was read */
@@ -151,9 +157,16 @@ const byEvent = (a: Timed, w: WeighIn): number => compareEvents(a.w, w)
 // Where a weigh-in goes (or is) in the sorted list: the first index not before it.
 const indexOf = (list: ReadonlyArray<Timed>, w: WeighIn): number => lowerBound(list, w, byEvent)
 
+const countChild = (state: WeightTrendState, child: string, by: 1 | -1): void => {
+  const n = (state.children.get(child) ?? 0) + by
+  if (n === 0) state.children.delete(child)
+  else state.children.set(child, n)
+}
+
 const sink: Sink<WeightTrendState> = {
   relevant: (fact) => fact.type === "weigh-in" || fact.type === "child",
   add: (state, fact) => {
+    countChild(state, fact.child, 1)
     if (fact.type === "weigh-in") {
       const list = state.weighIns
       const last = list[list.length - 1]
@@ -164,6 +177,7 @@ const sink: Sink<WeightTrendState> = {
     state.changed = true
   },
   remove: (state, fact) => {
+    countChild(state, fact.child, -1)
     if (fact.type === "weigh-in") state.weighIns.splice(indexOf(state.weighIns, fact), 1)
     else if (fact.type === "child") state.profiles.delete(fact.id)
     state.changed = true
@@ -263,8 +277,9 @@ const compute = (state: WeightTrendState): WeightTrend => {
 /**
  * The incremental form of {@link weightTrend}: `apply` inserts a weigh-in at its place in the
  * list kept in {@link compareEvents} order (an append for a log read in time order) or records a
- * profile; `result` recomputes only after a change, with no sort. `initial` throws {@link InvalidOptions} for a
- * malformed `child`, `birthDate` or `sex`.
+ * profile; `result` recomputes only after a change, with no sort. `initial` throws
+ * {@link InvalidOptions} for a malformed `child`, `birthDate` or `sex`; `result` throws it (option
+ * `child`) while no `child` is given and the entries in force belong to several children.
  *
  * @since 0.1.0
  * @category reducers
@@ -278,6 +293,7 @@ export const WeightTrendReducer: Reducer<WeightTrendOptions, WeightTrendState, W
     set: makeEventSet(checkChild("weightTrend", options.child)),
     weighIns: [],
     profiles: new Map(),
+    children: new Map(),
     result: undefined,
     changed: true,
     skippedChanged: false
@@ -289,6 +305,15 @@ export const WeightTrendReducer: Reducer<WeightTrendOptions, WeightTrendState, W
     return state
   },
   result: (state) => {
+    // Several children without `child`: one velocity over twins' weights would mean nothing.
+    if (state.set.child === undefined && state.children.size > 1) {
+      fail(
+        "weightTrend",
+        "child",
+        `must be given when the entries hold weigh-ins or profiles of several children (${state.children.size}); call weightTrend once per child`,
+        undefined
+      )
+    }
     let result = state.result
     if (result === undefined || state.changed) result = compute(state)
     else if (state.skippedChanged) result = { ...result, skipped: skippedOf(state.set) }
@@ -306,6 +331,10 @@ export const WeightTrendReducer: Reducer<WeightTrendOptions, WeightTrendState, W
  *
  * The WHO bands come from {@link whoVelocities} over the weigh-ins' ages. Velocities and slopes use the
  * weights as logged, clothed or not: compare like with like.
+ *
+ * A trend is one child's: without `child`, entries (weigh-ins, child profiles) of several children
+ * throw {@link InvalidOptions} naming `child` instead of pooling twins into one meaningless
+ * velocity. For one trend per child, call it per child id (`current(entries).children.keys()`).
  *
  * @since 0.1.0
  * @category projections

@@ -191,3 +191,44 @@ describe("WHO weight-velocity reference", () => {
     ])
   })
 })
+
+describe("weightTrend: several children never pool", () => {
+  const baby = [weigh("2027-02-01T08:00:00Z", 3400), weigh("2027-02-08T08:00:00Z", 3600)]
+  const twin = [weigh("2027-02-01T09:00:00Z", 2900, "twin"), weigh("2027-02-08T09:00:00Z", 2950, "twin")]
+
+  it("without `child`, two children's weigh-ins throw InvalidOptions naming child", () => {
+    expect(() => weightTrend([...baby, ...twin])).toThrow(InvalidOptions)
+    expect(() => weightTrend([...baby, ...twin])).toThrow(
+      "weightTrend: option child must be given when the entries hold weigh-ins or profiles of several children (2); call weightTrend once per child (got undefined)"
+    )
+    // A profile of the second child is enough: its birth date would band the first child's weights.
+    const twinProfile = ev({
+      type: "child",
+      child: "twin",
+      at: "2027-02-01T00:00:00Z",
+      name: "Bo",
+      birthDate: "2027-01-20"
+    })
+    expect(() => weightTrend([...baby, twinProfile])).toThrow(/option child must be given/)
+  })
+
+  it("with `child`, each child gets its own trend from its own weigh-ins", () => {
+    const entries = [...baby, ...twin]
+    expect(weightTrend(entries, { child: "baby" }).velocities.map((v) => v.gainGrams)).toEqual([200])
+    expect(weightTrend(entries, { child: "twin" }).velocities.map((v) => v.gainGrams)).toEqual([50])
+  })
+
+  it("one child needs no `child` option; retracting the other child's entries makes it one child again", () => {
+    expect(weightTrend(baby).velocities.map((v) => v.gainGrams)).toEqual([200])
+    const undo = twin.map((w) => ev({ type: "retract", target: w.id, at: "2027-02-09T00:00:00Z" }))
+    expect(weightTrend([...undo, ...baby, ...twin]).velocities.map((v) => v.gainGrams)).toEqual([200])
+    // Incrementally: it throws while the twin's weigh-in is in force, and recovers after its retraction.
+    let state = WeightTrendReducer.initial({})
+    for (const e of baby) state = WeightTrendReducer.apply(state, e)
+    expect(WeightTrendReducer.result(state).points).toHaveLength(2)
+    state = WeightTrendReducer.apply(state, twin[0]!)
+    expect(() => WeightTrendReducer.result(state)).toThrow(InvalidOptions)
+    state = WeightTrendReducer.apply(state, undo[0]!)
+    expect(WeightTrendReducer.result(state).points).toHaveLength(2)
+  })
+})
