@@ -6,7 +6,8 @@
  * @since 0.1.0
  */
 import { Result } from "effect"
-import { CURRENT_VERSION, type Event, isEventType, schemas } from "./Event.js"
+import { type Event, isEventType, schemas } from "./Event.js"
+import { CURRENT_VERSION } from "./EventFields.js"
 import { eventVersions } from "./EventVersions.js"
 import { type FieldProblem, InvalidEvent } from "./InvalidEvent.js"
 import { makeEntryDecoder } from "./internal/Decoder.js"

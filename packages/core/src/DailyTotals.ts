@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { LogEntry } from "./Codec.js"
-import type { Milk, Side, Via } from "./Event.js"
+import type { Milk, Side, Via } from "./EventFields.js"
 import { type DayAcc, type Days, daySink, dateOf, dayIndex, makeDays, readDays } from "./internal/Days.js"
 import { admit, type EventSet, makeEventSet, skippedOf } from "./internal/EventSet.js"
 import { checkDayOptions } from "./internal/InvalidOptions.js"

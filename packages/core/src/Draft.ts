@@ -8,18 +8,16 @@
  */
 import { Effect, Random, Result } from "effect"
 import { encodeEvent, validateEvent } from "./Codec.js"
+import type { EventOf, EventType, Medication } from "./Event.js"
 import {
   CURRENT_VERSION,
-  type EventOf,
-  type EventType,
-  type Medication,
   type Milk,
   type Place,
   type PumpMethod,
   type Sex,
   type Side,
   type Via
-} from "./Event.js"
+} from "./EventFields.js"
 import { uuidv7From } from "./Id.js"
 import { InvalidEvent } from "./InvalidEvent.js"
 import { gramsFromLbOz, mlFromFlOz } from "./Units.js"

@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import type { LogEntry } from "./Codec.js"
-import type { Child, Place, Sex, WeighIn } from "./Event.js"
+import type { Child, WeighIn } from "./Event.js"
+import type { Place, Sex } from "./EventFields.js"
 import { compareEvents, isLaterEvent, lowerBound } from "./EventOrder.js"
 import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
 import { instantMs } from "./internal/LocalTime.js"

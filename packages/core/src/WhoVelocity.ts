@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { Sex } from "./Event.js"
+import type { Sex } from "./EventFields.js"
 
 /**
  * Grams gained over one interval at the 5th, 15th, 50th and 85th percentile.

@@ -5,6 +5,7 @@
  */
 export * from "./Codec.js"
 export * from "./Draft.js"
+export * from "./EventFields.js"
 export * from "./Event.js"
 export * from "./EventOrder.js"
 export * from "./EventVersions.js"

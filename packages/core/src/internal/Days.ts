@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { Milk, Side, Via } from "../Event.js"
+import type { Milk, Side, Via } from "../EventFields.js"
 import { lowerBound } from "../EventOrder.js"
 import type { Fact, Sink } from "./EventSet.js"
 import type { DayOptions } from "./InvalidOptions.js"

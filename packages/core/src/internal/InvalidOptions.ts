@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Data } from "effect"
-import type { Sex } from "../Event.js"
+import type { Sex } from "../EventFields.js"
 import { isKnownTimeZone } from "./LocalTime.js"
 
 /**
