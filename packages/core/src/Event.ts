@@ -18,8 +18,7 @@ import {
   SupplementMl,
   DurationSec,
   PumpMethod,
-  Via,
-  EntityId
+  Via
 } from "./EventFields.js"
 import { intBetween, text } from "./internal/Checks.js"
 import { defineEvent as event } from "./internal/DefineEvent.js"
