@@ -8,6 +8,7 @@
  */
 import type { LogEntry } from "./Codec.js"
 import type { Caregiver, Child, Event } from "./Event.js"
+import type { Plan } from "./PlanEvent.js"
 import { compareEvents, isLaterEvent, lowerBound } from "./EventOrder.js"
 import {
   admit,
@@ -20,12 +21,13 @@ import {
 import { fold, type Reducer, type Skipped } from "./Projection.js"
 
 /**
- * An event that belongs to a day: anything but a profile (`child`, `caregiver`) or a retraction.
+ * An event that belongs to a day: anything but a profile (`child`, `caregiver`), a `plan` or a
+ * retraction.
  *
  * @since 0.1.0
  * @category models
  */
-export type DayEvent = Exclude<Event, { readonly type: "retract" | "child" | "caregiver" }>
+export type DayEvent = Exclude<Event, { readonly type: "retract" | "child" | "caregiver" | "plan" }>
 
 /**
  * Whether an event belongs to a day (is a {@link DayEvent}).
@@ -34,7 +36,7 @@ export type DayEvent = Exclude<Event, { readonly type: "retract" | "child" | "ca
  * @category guards
  */
 export const isDayEvent = (event: Event): event is DayEvent =>
-  event.type !== "retract" && event.type !== "child" && event.type !== "caregiver"
+  event.type !== "retract" && event.type !== "child" && event.type !== "caregiver" && event.type !== "plan"
 
 /**
  * The result of {@link current}.
@@ -49,6 +51,8 @@ export interface Current {
   readonly children: ReadonlyMap<string, Child>
   /** Per caregiver id (`by`), their latest profile in force. */
   readonly caregivers: ReadonlyMap<string, Caregiver>
+  /** Per child id, the latest `plan` in force, the same way. */
+  readonly plans: ReadonlyMap<string, Plan>
   /** Ids of the events seen that a retraction in force removes (a retracted retraction is not one). */
   readonly retracted: ReadonlySet<string>
   /** Entries skipped because their type is unknown or they are invalid. */
@@ -67,7 +71,7 @@ export interface CurrentState {
   /** @internal the day events in force, kept in compareEvents order */
   readonly entries: Array<DayEvent>
   /** @internal profiles in force by event id */
-  readonly profiles: Map<string, Child | Caregiver>
+  readonly profiles: Map<string, Child | Caregiver | Plan>
   /** @internal */
   result: Current | undefined
   /** @internal */
@@ -77,7 +81,8 @@ export interface CurrentState {
 const sink: Sink<CurrentState> = {
   relevant: () => true,
   add: (state, fact) => {
-    if (fact.type === "child" || fact.type === "caregiver") state.profiles.set(fact.id, fact)
+    if (fact.type === "child" || fact.type === "caregiver" || fact.type === "plan")
+      state.profiles.set(fact.id, fact)
     else {
       const list = state.entries
       const last = list[list.length - 1]
@@ -86,12 +91,13 @@ const sink: Sink<CurrentState> = {
     }
   },
   remove: (state, fact) => {
-    if (fact.type === "child" || fact.type === "caregiver") state.profiles.delete(fact.id)
+    if (fact.type === "child" || fact.type === "caregiver" || fact.type === "plan")
+      state.profiles.delete(fact.id)
     else state.entries.splice(lowerBound(state.entries, fact, compareEvents), 1)
   }
 }
 
-const latest = <P extends Child | Caregiver>(map: Map<string, P>, key: string, profile: P): void => {
+const latest = <P extends Child | Caregiver | Plan>(map: Map<string, P>, key: string, profile: P): void => {
   const held = map.get(key)
   if (held === undefined || isLaterEvent(profile, held)) map.set(key, profile)
 }
@@ -119,14 +125,17 @@ export const CurrentReducer: Reducer<void, CurrentState, Current> = {
     if (state.result !== undefined && !state.stale) return state.result
     const children = new Map<string, Child>()
     const caregivers = new Map<string, Caregiver>()
+    const plans = new Map<string, Plan>()
     for (const p of state.profiles.values()) {
       if (p.type === "child") latest(children, p.child, p)
+      else if (p.type === "plan") latest(plans, p.child, p)
       else latest(caregivers, p.by, p)
     }
     const result: Current = {
       entries: state.entries.slice(),
       children,
       caregivers,
+      plans,
       retracted: retractedIds(state.set),
       skipped: skippedOf(state.set)
     }

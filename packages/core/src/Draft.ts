@@ -20,6 +20,7 @@ import {
 } from "./EventFields.js"
 import { uuidv7From } from "./Id.js"
 import { InvalidEvent } from "./InvalidEvent.js"
+import type { PlanTargets, SupplementSchedule } from "./PlanEvent.js"
 import { gramsFromLbOz, mlFromFlOz } from "./Units.js"
 
 /**
@@ -100,6 +101,13 @@ export interface CaregiverDraft extends DraftCommon {
   readonly name: string
 }
 /** @since 0.1.0 @category models */
+export interface PlanDraft extends DraftCommon {
+  readonly type: "plan"
+  readonly targets?: PlanTargets
+  readonly supplement?: SupplementSchedule
+  readonly note?: string
+}
+/** @since 0.1.0 @category models */
 export interface RetractDraft extends DraftCommon {
   readonly type: "retract"
   readonly target: string
@@ -120,6 +128,7 @@ export type Draft =
   | MedicationDraft
   | ChildDraft
   | CaregiverDraft
+  | PlanDraft
   | RetractDraft
 
 /**
@@ -267,5 +276,7 @@ export const medication: (draft: DraftOf<"medication">) => Effect.Effect<Medicat
 export const childProfile = typed("child")
 /** A caregiver profile. @since 0.1.0 @category constructors */
 export const caregiverProfile = typed("caregiver")
+/** A relactation plan (targets and a supplement schedule). @since 0.1.0 @category constructors */
+export const plan = typed("plan")
 /** A retraction of an earlier event. @since 0.1.0 @category constructors */
 export const retract = typed("retract")

@@ -22,6 +22,7 @@ import {
 } from "./EventFields.js"
 import { intBetween, text } from "./internal/Checks.js"
 import { defineEvent as event } from "./internal/DefineEvent.js"
+import { Plan } from "./PlanEvent.js"
 
 /**
  * A nursing session at the breast: when it started (`at`), how long, which side(s).
@@ -154,6 +155,7 @@ export const schemas = {
   medication: Medication,
   child: Child,
   caregiver: Caregiver,
+  plan: Plan,
   retract: Retract
 } as const
 
@@ -188,7 +190,7 @@ export const isEventType = (type: unknown): type is EventType =>
  * @since 0.1.0
  * @category events
  */
-export type Event = Latch | Pump | Supplement | WeighIn | Medication | Child | Caregiver | Retract
+export type Event = Latch | Pump | Supplement | WeighIn | Medication | Child | Caregiver | Plan | Retract
 
 /**
  * The event of a given type.
@@ -212,5 +214,6 @@ export const AnyEvent = Schema.Union([
   Medication,
   Child,
   Caregiver,
+  Plan,
   Retract
 ])

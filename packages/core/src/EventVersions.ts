@@ -19,6 +19,7 @@ import {
   Supplement,
   WeighIn
 } from "./Event.js"
+import { Plan } from "./PlanEvent.js"
 
 /**
  * One version of one event type.
@@ -69,5 +70,6 @@ export const eventVersions: Readonly<Record<string, EventVersion>> = {
   "medication@1": current("medication", Medication),
   "child@1": current("child", Child),
   "caregiver@1": current("caregiver", Caregiver),
+  "plan@1": current("plan", Plan),
   "retract@1": current("retract", Retract)
 }

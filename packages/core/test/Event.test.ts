@@ -34,6 +34,15 @@ const valid: Record<string, Event> = {
   medication: makeSync({ ...base, type: "medication", name: "domperidone", dose: 10, unit: "mg" }, entropy),
   child: makeSync({ ...base, type: "child", name: "Ada", birthDate: "2027-02-01", sex: "female" }, entropy),
   caregiver: makeSync({ ...base, type: "caregiver", name: "Sam" }, entropy),
+  plan: makeSync(
+    {
+      ...base,
+      type: "plan",
+      targets: { latches: 10 },
+      supplement: { startMl: 300, stepMl: 30, everyDays: 3 }
+    },
+    entropy
+  ),
   retract: makeSync(
     { ...base, type: "retract", target: "01900000-0000-7000-8000-000000000000", reason: "typo" },
     entropy

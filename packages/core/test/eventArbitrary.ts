@@ -116,7 +116,54 @@ export const retract = withCommon(
   fc.record({ target: eventId, reason: words }, { requiredKeys: ["target"] })
 )
 
-export const byType = { latch, pump, supplement, "weigh-in": weighIn, medication, child, caregiver, retract }
+const date = fc
+  .integer({ min: 0, max: 3650 })
+  .map((d) => new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString().slice(0, 10))
+export const plan = withCommon(
+  "plan",
+  fc.record(
+    {
+      targets: fc.record(
+        {
+          latches: fc.integer({ min: 0, max: 30 }),
+          nightLatches: fc.integer({ min: 0, max: 30 }),
+          latchMinutes: ml(0, 1440),
+          pumps: fc.integer({ min: 0, max: 30 }),
+          pumpedMl: ml(0, 5000)
+        },
+        { requiredKeys: ["latches"] }
+      ),
+      supplement: fc
+        .record(
+          {
+            startMl: ml(0, 2000),
+            stepMl: ml(0.1, 2000),
+            everyDays: fc.integer({ min: 1, max: 60 }),
+            from: date,
+            floor: fc.double({ min: 0, max: 1, noNaN: true }),
+            holdBelowGramsPerDay: ml(-500, 500)
+          },
+          { requiredKeys: ["startMl", "stepMl", "everyDays", "floor"] }
+        )
+        .map(({ floor, ...s }) =>
+          floor < 0.5 ? s : { ...s, minimumMl: Math.floor(s.startMl * floor * 10) / 10 }
+        ),
+      note: words
+    },
+    { requiredKeys: ["targets"] }
+  )
+)
+export const byType = {
+  latch,
+  pump,
+  supplement,
+  "weigh-in": weighIn,
+  medication,
+  child,
+  caregiver,
+  plan,
+  retract
+}
 export const anyEvent = fc.oneof(...Object.values(byType))
 
 /** The seed of a property run: the run's `FC_SEED`, printed with the property's name. */

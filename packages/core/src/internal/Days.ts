@@ -123,7 +123,8 @@ const byDay = (acc: DayAcc, day: number): number => acc.day - day
  *
  * @internal
  */
-export const isDayFact = (fact: Fact): boolean => fact.type !== "child" && fact.type !== "caregiver"
+export const isDayFact = (fact: Fact): boolean =>
+  fact.type !== "child" && fact.type !== "caregiver" && fact.type !== "plan"
 
 const dayOf = (days: Days, dayNumber: number): DayAcc => {
   const last = days.last
@@ -193,6 +194,7 @@ export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
       break
     case "child":
     case "caregiver":
+    case "plan":
       break
     default:
       fact satisfies never
