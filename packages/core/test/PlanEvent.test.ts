@@ -48,7 +48,10 @@ describe("plan event", () => {
       { supplement: { ...schedule, startMl: 2500 } },
       "plan.supplement.startMl: must be between 0 and 2000 (got 2500)"
     ],
-    [{ supplement: { ...schedule, minimumMl: 400 } }, "plan.supplement.minimumMl: must be at most startMl (got 400)"],
+    [
+      { supplement: { ...schedule, minimumMl: 400 } },
+      "plan.supplement.minimumMl: must be at most startMl (got 400)"
+    ],
     [
       { supplement: { ...schedule, from: "2027-02-30" } },
       "plan.supplement.from: must be a real date written YYYY-MM-DD"
