@@ -14,7 +14,13 @@ describe("frames", () => {
       { clientId: 7, clock: 1, state: { user: { name: "A" } } },
       { clientId: 8, clock: 2, state: null }
     ])
-    expect(parseMessage(awareness)).toMatchObject({ type: "awareness", announced: [7] })
+    expect(parseMessage(awareness)).toMatchObject({
+      type: "awareness",
+      entries: [
+        { clientId: 7, clock: 1, sets: true, json: JSON.stringify({ user: { name: "A" } }) },
+        { clientId: 8, clock: 2, sets: false, json: "null" }
+      ]
+    })
   })
 
   it("builds any frame, well-formed or not: a huge length prefix is refused by the relay", () => {

@@ -1,4 +1,5 @@
 // The kit against a real relay: raw upgrade requests and phones.
+import { randomBytes } from "node:crypto"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -12,7 +13,12 @@ let dir: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "testkit-"))
-  relay = await createRelay({ port: 0, dataDir: dir, secret: "testkit-secret", log: () => {} })
+  relay = await createRelay({
+    port: 0,
+    dataDir: dir,
+    secret: randomBytes(32).toString("base64url"),
+    log: () => {}
+  })
 })
 afterAll(async () => {
   await relay.close()
