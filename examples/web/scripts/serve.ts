@@ -20,6 +20,31 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8"
 }
 
+/**
+ * Security headers on every response. The app loads only its own scripts (no inline script, no
+ * eval), talks to whichever relay the family chose (`ws:`/`wss:`), and may not be framed by another
+ * site (clickjacking a "join" or "export" button); no page sends its URL, which may carry an invite,
+ * as a referrer. `public/_headers` carries the same for static hosts that read that file.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self' ws: wss:",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'"
+  ].join("; "),
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer"
+}
+
 export interface StaticServer {
   readonly url: string
   readonly port: number
@@ -36,7 +61,7 @@ export const serveStatic = async (
       const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)
       let file = normalize(join(root, path))
       if (file !== root && !file.startsWith(root + sep)) {
-        res.writeHead(403).end()
+        res.writeHead(403, SECURITY_HEADERS).end()
         return
       }
       let info = await stat(file).catch(() => undefined)
@@ -46,7 +71,7 @@ export const serveStatic = async (
       }
       if (!info?.isFile()) {
         if (extname(path) !== "") {
-          res.writeHead(404, { "content-type": "text/plain" }).end("not found\n")
+          res.writeHead(404, { ...SECURITY_HEADERS, "content-type": "text/plain" }).end("not found\n")
           return
         }
         file = join(root, "index.html")
@@ -55,6 +80,7 @@ export const serveStatic = async (
       const name = file.slice(root.length + 1)
       const immutable = name.startsWith("assets/")
       res.writeHead(200, {
+        ...SECURITY_HEADERS,
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "content-length": info.size,
         "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache"
@@ -62,7 +88,7 @@ export const serveStatic = async (
       if (req.method === "HEAD") res.end()
       else createReadStream(file).pipe(res)
     } catch {
-      res.writeHead(500).end()
+      res.writeHead(500, SECURITY_HEADERS).end()
     }
   })
   await new Promise<void>((ok, fail) => {
