@@ -8,5 +8,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  external: ["better-sqlite3"]
+  external: ["better-sqlite3"],
+  // SqliteStorage resolves better-sqlite3 and yjs for its worker thread with import.meta.url, in CJS too.
+  shims: true
 })

@@ -1,16 +1,20 @@
 /**
  * The embedded default store: one SQLite file (better-sqlite3, WAL) holding every log's Yjs updates
- * as rows. Appends are group-committed: every append requested within one event-loop turn (across
- * logs) goes into one transaction, committed (and fsynced) before any of them resolves. Compaction
- * swaps a log's rows for one merged update inside a single transaction, so a crash at any point
- * leaves either the old rows or the merged row, never neither.
+ * as rows, owned by a worker thread (`internal/SqliteWorker.ts`), so the relay's event loop keeps
+ * serving websockets and HTTP while a commit waits on the disk. Appends are group-committed: the
+ * appends requested while the previous commit was on its way to the disk (or within one event-loop
+ * turn) go into one transaction, committed (and fsynced) before any of them resolves, so nothing is
+ * relayed before it is durable. Compaction swaps a log's rows for one merged update inside a single
+ * transaction, so a crash at any point leaves either the old rows or the merged row, never neither.
  *
  * @since 0.1.0
  */
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
 import { dirname } from "node:path"
+import { Worker } from "node:worker_threads"
 import Database from "better-sqlite3"
-import * as Y from "yjs"
+import { type Reply, type Request, sqliteWorker, type WorkerSetup } from "./internal/SqliteWorker.js"
 import type { Storage, StoredLog, StoredSize } from "./Storage.js"
 
 /**
@@ -24,11 +28,11 @@ export const DATABASE_FILE = "relay.sqlite"
 /**
  * Options for {@link SqliteStorage.open}.
  *
- * `synchronous` defaults to `"full"`: every group commit is fsynced before its appends are
- * acknowledged and relayed, so an update survives a power cut, not only a process crash. Appends are
- * committed together (one transaction and one fsync per event-loop turn, across logs), so the fsync
- * costs one disk flush per burst, not one per update. `"normal"` (WAL) is still safe against a killed
- * process but may lose the last commits on power loss.
+ * `synchronous` defaults to `"full"`: every commit is fsynced before its appends are acknowledged
+ * and relayed, so an update survives a power cut, not only a process crash. Appends are committed in
+ * groups and off the event loop, so the fsync costs one disk flush per group, and other connections
+ * are served meanwhile. `"normal"` (WAL) is still safe against a killed process but may lose the
+ * last commits on power loss.
  *
  * @since 0.1.0
  * @category storage
@@ -38,10 +42,10 @@ export interface SqliteStorageOptions {
   readonly synchronous?: "full" | "normal"
 }
 
-interface Row {
-  readonly seq: number
-  readonly data: Uint8Array
-}
+/** A request older than this makes `check()` report the store unhealthy (a disk that hangs). */
+const STUCK_AFTER_MS = 10_000
+
+const SCHEMA_VERSION = 1
 
 interface QueuedAppend {
   readonly logId: string
@@ -50,12 +54,11 @@ interface QueuedAppend {
   readonly reject: (error: unknown) => void
 }
 
-interface SizeRow {
-  readonly updates: number
-  readonly bytes: number
+interface Pending {
+  readonly since: number
+  readonly resolve: (value: unknown) => void
+  readonly reject: (error: unknown) => void
 }
-
-const SCHEMA_VERSION = 1
 
 // The database holds every family's log: created 0600 (SQLite gives its WAL and SHM files the
 // database file's mode), and an existing one loses group and world access.
@@ -68,105 +71,142 @@ const ownerOnly = (file: string): void => {
   }
 }
 
+// Creates the schema (or checks its version) on this thread, so that a bad file fails `open` at once
+// with a clear error; the worker then opens the same file for everything else.
+const prepareFile = (file: string): void => {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  ownerOnly(file)
+  const db = new Database(file)
+  try {
+    db.pragma("journal_mode = WAL")
+    db.pragma("busy_timeout = 5000")
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS updates (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        log_id TEXT NOT NULL,
+        data BLOB NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS updates_by_log ON updates (log_id, seq);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `)
+    const version = db.pragma("user_version", { simple: true })
+    if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`)
+    else if (version !== SCHEMA_VERSION) {
+      throw new Error(`relay database schema version ${String(version)} is not supported`)
+    }
+  } finally {
+    db.close()
+  }
+}
+
+// The worker runs from `sqliteWorker`'s text as compiled here. Compilers that keep function names
+// (esbuild's keepNames, as tsx runs it) wrap functions in a `__name` helper defined outside it.
+const workerSource = `"use strict";\nvar __name = (target) => target;\n(${sqliteWorker.toString()})(require)`
+
+const storeError = (reply: Extract<Reply, { ok: false }>): Error =>
+  Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code })
+
 /**
- * A {@link Storage} in one SQLite file. Calls are synchronous underneath (better-sqlite3) and
- * wrapped in promises to fit the interface.
+ * A {@link Storage} in one SQLite file, written by a worker thread.
  *
  * @since 0.1.0
  * @category storage
  */
 export class SqliteStorage implements Storage {
-  private readonly db: Database.Database
-  private readonly statements: {
-    readonly load: Database.Statement<[string], Row>
-    readonly size: Database.Statement<[string], SizeRow>
-    readonly insert: Database.Statement<[string, Uint8Array]>
-    readonly deleteUpTo: Database.Statement<[string, number]>
-    readonly health: Database.Statement<[string]>
-  }
-  private closed = false
+  private readonly worker: Worker
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 1
   /** Appends waiting for the next group commit. */
   private queue: Array<QueuedAppend> = []
   private commitScheduled = false
-  /**
-   * Size of each log the relay holds, kept up to date by load, append and compact so an append
-   * does not have to count the log's rows again; dropped by `release` when the log unloads.
-   */
-  private readonly sizes = new Map<string, StoredSize>()
+  /** The commit on its way to the disk, if any. */
+  private inFlight: Promise<void> | undefined
+  private closing: Promise<void> | undefined
+  /** Why the worker stopped, if it stopped on its own. */
+  private failure: Error | undefined
 
-  private constructor(db: Database.Database) {
-    this.db = db
-    this.statements = {
-      load: db.prepare<[string], Row>("SELECT seq, data FROM updates WHERE log_id = ? ORDER BY seq"),
-      size: db.prepare<[string], SizeRow>(
-        "SELECT count(*) AS updates, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE log_id = ?"
-      ),
-      insert: db.prepare<[string, Uint8Array]>("INSERT INTO updates (log_id, data) VALUES (?, ?)"),
-      deleteUpTo: db.prepare<[string, number]>("DELETE FROM updates WHERE log_id = ? AND seq <= ?"),
-      health: db.prepare<[string]>(
-        "INSERT INTO meta (key, value) VALUES ('health', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-      )
-    }
+  private constructor(setup: WorkerSetup) {
+    this.worker = new Worker(workerSource, { eval: true, workerData: setup })
+    // Referenced only while a request is out: an idle store never keeps the process alive.
+    this.worker.unref()
+    this.worker.on("message", (reply: Reply) => this.settle(reply))
+    this.worker.on("error", (error) => this.fail(error))
+    this.worker.on("exit", (code) => {
+      if (this.closing === undefined) this.fail(new Error(`the relay database worker exited (${code})`))
+    })
   }
 
   /**
-   * Opens (or creates) the database file, switches it to WAL and creates the schema.
+   * Opens (or creates) the database file, switches it to WAL, creates the schema and starts the
+   * worker thread that owns it.
    *
    * @since 0.1.0
    * @category constructors
    */
   static open(options: SqliteStorageOptions): SqliteStorage {
-    mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 })
-    ownerOnly(options.file)
-    const db = new Database(options.file)
-    try {
-      db.pragma("journal_mode = WAL")
-      db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`)
-      // Another process (a backup, a second relay by mistake) may hold the write lock briefly.
-      db.pragma("busy_timeout = 5000")
-      db.exec(`
-        CREATE TABLE IF NOT EXISTS updates (
-          seq INTEGER PRIMARY KEY AUTOINCREMENT,
-          log_id TEXT NOT NULL,
-          data BLOB NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS updates_by_log ON updates (log_id, seq);
-        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      `)
-      const version = db.pragma("user_version", { simple: true })
-      if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`)
-      else if (version !== SCHEMA_VERSION) {
-        throw new Error(`relay database schema version ${String(version)} is not supported`)
-      }
-      return new SqliteStorage(db)
-    } catch (error) {
-      db.close()
-      throw error
-    }
+    prepareFile(options.file)
+    const resolve = createRequire(import.meta.url).resolve
+    return new SqliteStorage({
+      file: options.file,
+      synchronous: options.synchronous ?? "full",
+      betterSqlite3: resolve("better-sqlite3"),
+      yjs: resolve("yjs")
+    })
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new Error("the relay database is closed")
+    if (this.failure !== undefined) throw this.failure
+    if (this.closing !== undefined) throw new Error("the relay database is closed")
   }
 
-  private sizeOf(logId: string): StoredSize {
-    const row = this.statements.size.get(logId)
-    return { updates: row?.updates ?? 0, bytes: row?.bytes ?? 0 }
+  private send<T>(request: Request): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref()
+      this.pending.set(request.id, {
+        since: Date.now(),
+        resolve: resolve as (value: unknown) => void,
+        reject
+      })
+      this.worker.postMessage(request)
+    })
+  }
+
+  private call<T>(request: Request): Promise<T> {
+    try {
+      this.ensureOpen()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this.send<T>(request)
+  }
+
+  private settle(reply: Reply): void {
+    const pending = this.pending.get(reply.id)
+    if (pending === undefined) return
+    this.pending.delete(reply.id)
+    if (this.pending.size === 0) this.worker.unref()
+    if (reply.ok) pending.resolve(reply.value)
+    else pending.reject(storeError(reply))
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= new Error(`the relay database stopped: ${error.message}`)
+    for (const pending of this.pending.values()) pending.reject(this.failure)
+    this.pending.clear()
+    for (const append of this.queue) append.reject(this.failure)
+    this.queue = []
+    this.worker.unref()
   }
 
   /** @since 0.1.0 */
-  async load(logId: string): Promise<StoredLog> {
-    this.ensureOpen()
-    const rows = this.statements.load.all(logId)
-    let bytes = 0
-    for (const row of rows) bytes += row.data.byteLength
-    this.sizes.set(logId, { updates: rows.length, bytes })
-    return { data: rows.map((row) => row.data), updates: rows.length, bytes }
+  load(logId: string): Promise<StoredLog> {
+    return this.call<StoredLog>({ id: this.nextId++, op: "load", logId })
   }
 
   /**
-   * Durable when it resolves: the append is committed together with every other append requested in
-   * the same event-loop turn, in one transaction (one fsync with `synchronous=FULL`).
+   * Durable when it resolves: the append is committed together with the other appends requested
+   * while the previous commit was under way (or in the same event-loop turn), in one transaction
+   * (one fsync with `synchronous=FULL`).
    *
    * @since 0.1.0
    */
@@ -178,85 +218,75 @@ export class SqliteStorage implements Storage {
     }
     return new Promise<StoredSize>((resolve, reject) => {
       this.queue.push({ logId, update, resolve, reject })
-      if (this.commitScheduled) return
+      if (this.commitScheduled || this.inFlight !== undefined) return
       this.commitScheduled = true
       setImmediate(() => this.commit())
     })
   }
 
-  /** @since 0.1.0 */
-  release(logId: string): void {
-    this.sizes.delete(logId)
-  }
-
+  // One commit at a time: what arrives meanwhile waits for it and goes into the next one.
   private commit(): void {
     this.commitScheduled = false
+    if (this.inFlight !== undefined || this.queue.length === 0) return
     const batch = this.queue
     this.queue = []
-    if (batch.length === 0) return
-    const sizes = new Map<string, StoredSize>()
-    const after: Array<StoredSize> = []
-    try {
-      this.ensureOpen()
-      this.db.transaction(() => {
-        for (const { logId, update } of batch) {
-          this.statements.insert.run(logId, update)
-          const before = sizes.get(logId) ?? this.sizes.get(logId)
-          const size =
-            before === undefined
-              ? this.sizeOf(logId)
-              : { updates: before.updates + 1, bytes: before.bytes + update.byteLength }
-          sizes.set(logId, size)
-          after.push(size)
-        }
-      })()
-    } catch (error) {
-      // Nothing of the batch is stored; forget what we knew about these logs rather than guess.
-      for (const { logId } of batch) this.sizes.delete(logId)
-      for (const entry of batch) entry.reject(error)
+    const appends = batch.map(({ logId, update }) => ({ logId, update }))
+    this.inFlight = this.send<Array<StoredSize>>({ id: this.nextId++, op: "commit", appends }).then(
+      (sizes) => {
+        this.inFlight = undefined
+        for (const [i, entry] of batch.entries()) entry.resolve(sizes[i] as StoredSize)
+        this.commit()
+      },
+      (error: unknown) => {
+        this.inFlight = undefined
+        for (const entry of batch) entry.reject(error)
+        this.commit()
+      }
+    )
+  }
+
+  /** @since 0.1.0 */
+  release(logId: string): void {
+    if (this.closing === undefined && this.failure === undefined)
+      void this.send({ id: this.nextId++, op: "release", logId }).catch(() => {})
+  }
+
+  /** @since 0.1.0 */
+  compact(logId: string): Promise<StoredSize> {
+    return this.call<StoredSize>({ id: this.nextId++, op: "compact", logId })
+  }
+
+  /**
+   * Whether the store takes writes. While requests are under way it answers from them, without
+   * queueing a write behind them: healthy unless one has waited longer than 10 s (a hung disk).
+   *
+   * @since 0.1.0
+   */
+  async check(): Promise<boolean> {
+    if (this.closing !== undefined || this.failure !== undefined) return false
+    if (this.pending.size > 0) {
+      const oldest = Math.min(...[...this.pending.values()].map((pending) => pending.since))
+      return Date.now() - oldest < STUCK_AFTER_MS
+    }
+    return this.send<boolean>({ id: this.nextId++, op: "check" }).catch(() => false)
+  }
+
+  /** @since 0.1.0 */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown()
+    return this.closing
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.failure !== undefined) {
+      await this.worker.terminate()
       return
     }
-    for (const [logId, size] of sizes) this.sizes.set(logId, size)
-    for (const [i, entry] of batch.entries()) entry.resolve(after[i] as StoredSize)
-  }
-
-  /** @since 0.1.0 */
-  async compact(logId: string): Promise<StoredSize> {
-    this.ensureOpen()
-    // IMMEDIATE takes the write lock up front, so the rows we merge are exactly the rows we delete:
-    // only rows up to the highest seq we read are removed, and they go in the same commit that adds
-    // the merged row.
-    const run = this.db.transaction((): StoredSize => {
-      const rows = this.statements.load.all(logId)
-      const last = rows[rows.length - 1]
-      if (last === undefined || rows.length < 2) return this.sizeOf(logId)
-      const merged = Y.mergeUpdates(rows.map((row) => row.data))
-      this.statements.insert.run(logId, merged)
-      this.statements.deleteUpTo.run(logId, last.seq)
-      return this.sizeOf(logId)
-    })
-    const size = run.immediate()
-    this.sizes.set(logId, size)
-    return size
-  }
-
-  /** @since 0.1.0 */
-  async check(): Promise<boolean> {
-    if (this.closed) return false
-    try {
-      this.statements.health.run(new Date().toISOString())
-      return true
-    } catch {
-      return false
-    }
-  }
-
-  /** @since 0.1.0 */
-  async close(): Promise<void> {
-    if (this.closed) return
-    // Appends already requested are committed, not dropped.
+    // Appends already requested are committed, not dropped: they go ahead of the close.
     this.commit()
-    this.closed = true
-    this.db.close()
+    while (this.inFlight !== undefined) await this.inFlight
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()))
+    await this.send({ id: this.nextId++, op: "close" }).catch(() => {})
+    await exited
   }
 }

@@ -1,0 +1,163 @@
+/**
+ * The thread that owns the relay's SQLite database: every load, group commit, compaction and health
+ * write runs here, so a commit waiting on the disk (fsync, a lock held by a backup) blocks this
+ * thread and never the relay's event loop. It answers each request after its statement or
+ * transaction returned, so an append reported stored is committed (and fsynced with `FULL`).
+ *
+ * `sqliteWorker` runs from its source text (`new Worker(code, { eval: true })`): the same module
+ * then works from the TypeScript sources (tests, tsx) and from the built ESM and CJS bundles,
+ * without a separate worker file to resolve. So it must not use anything from its surroundings:
+ * only its parameter and what it loads through it.
+ */
+import type * as WorkerThreads from "node:worker_threads"
+import type BetterSqlite3 from "better-sqlite3"
+import type * as YModule from "yjs"
+
+/** What the worker is started with. */
+export interface WorkerSetup {
+  readonly file: string
+  readonly synchronous: "full" | "normal"
+  /** Resolved paths, so the worker loads the same packages as the relay. */
+  readonly betterSqlite3: string
+  readonly yjs: string
+}
+
+/** One log's stored size, as in `Storage`. */
+export interface Size {
+  readonly updates: number
+  readonly bytes: number
+}
+
+/** A request to the worker; the worker answers each with a `Reply` of the same id, in order. */
+export type Request =
+  | { readonly id: number; readonly op: "load"; readonly logId: string }
+  | {
+      readonly id: number
+      readonly op: "commit"
+      readonly appends: ReadonlyArray<{ readonly logId: string; readonly update: Uint8Array }>
+    }
+  | { readonly id: number; readonly op: "compact"; readonly logId: string }
+  | { readonly id: number; readonly op: "release"; readonly logId: string }
+  | { readonly id: number; readonly op: "check" }
+  | { readonly id: number; readonly op: "close" }
+
+export type Reply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly message: string; readonly code: string | undefined }
+
+/**
+ * The worker's whole program. Sizes of the logs the relay holds are cached here (kept up to date by
+ * load, commit and compact, dropped by release), so an append does not count a log's rows again.
+ */
+export function sqliteWorker(load: NodeJS.Require): void {
+  const { parentPort, workerData } = load("node:worker_threads") as typeof WorkerThreads
+  const setup = workerData as WorkerSetup
+  const Database = load(setup.betterSqlite3) as typeof BetterSqlite3
+  const Y = load(setup.yjs) as typeof YModule
+  if (parentPort === null) throw new Error("sqliteWorker runs in a worker thread")
+  const port = parentPort
+
+  const db = new Database(setup.file)
+  db.pragma(`synchronous = ${setup.synchronous === "normal" ? "NORMAL" : "FULL"}`)
+  // Another process (a backup, a second relay by mistake) may hold the write lock briefly.
+  db.pragma("busy_timeout = 5000")
+  const statements = {
+    load: db.prepare<[string], { seq: number; data: Uint8Array }>(
+      "SELECT seq, data FROM updates WHERE log_id = ? ORDER BY seq"
+    ),
+    size: db.prepare<[string], Size>(
+      "SELECT count(*) AS updates, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE log_id = ?"
+    ),
+    insert: db.prepare<[string, Uint8Array]>("INSERT INTO updates (log_id, data) VALUES (?, ?)"),
+    deleteUpTo: db.prepare<[string, number]>("DELETE FROM updates WHERE log_id = ? AND seq <= ?"),
+    health: db.prepare<[string]>(
+      "INSERT INTO meta (key, value) VALUES ('health', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    )
+  }
+  const sizes = new Map<string, Size>()
+  const sizeOf = (logId: string): Size => {
+    const row = statements.size.get(logId)
+    return { updates: row?.updates ?? 0, bytes: row?.bytes ?? 0 }
+  }
+
+  const commit = (appends: ReadonlyArray<{ logId: string; update: Uint8Array }>): Array<Size> => {
+    const after: Array<Size> = []
+    const changed = new Map<string, Size>()
+    try {
+      db.transaction(() => {
+        for (const { logId, update } of appends) {
+          statements.insert.run(logId, update)
+          const before = changed.get(logId) ?? sizes.get(logId)
+          const size =
+            before === undefined
+              ? sizeOf(logId)
+              : { updates: before.updates + 1, bytes: before.bytes + update.byteLength }
+          changed.set(logId, size)
+          after.push(size)
+        }
+      })()
+    } catch (error) {
+      // Nothing of the batch is stored; forget what we knew about these logs rather than guess.
+      for (const { logId } of appends) sizes.delete(logId)
+      throw error
+    }
+    for (const [logId, size] of changed) sizes.set(logId, size)
+    return after
+  }
+
+  // IMMEDIATE takes the write lock up front, so the rows merged are exactly the rows deleted: only
+  // rows up to the highest seq read are removed, in the same commit that adds the merged row.
+  const compact = db.transaction((logId: string): Size => {
+    const rows = statements.load.all(logId)
+    const last = rows[rows.length - 1]
+    if (last === undefined || rows.length < 2) return sizeOf(logId)
+    statements.insert.run(logId, Y.mergeUpdates(rows.map((row) => row.data)))
+    statements.deleteUpTo.run(logId, last.seq)
+    return sizeOf(logId)
+  })
+
+  const handle = (request: Request): unknown => {
+    switch (request.op) {
+      case "load": {
+        const rows = statements.load.all(request.logId)
+        let bytes = 0
+        for (const row of rows) bytes += row.data.byteLength
+        sizes.set(request.logId, { updates: rows.length, bytes })
+        return { data: rows.map((row) => row.data), updates: rows.length, bytes }
+      }
+      case "commit":
+        return commit(request.appends)
+      case "compact": {
+        const size = compact.immediate(request.logId)
+        sizes.set(request.logId, size)
+        return size
+      }
+      case "release":
+        sizes.delete(request.logId)
+        return undefined
+      case "check":
+        statements.health.run(new Date().toISOString())
+        return true
+      case "close":
+        db.close()
+        return undefined
+    }
+  }
+
+  port.on("message", (request: Request) => {
+    let reply: Reply
+    try {
+      reply = { id: request.id, ok: true, value: handle(request) }
+    } catch (error) {
+      const { message, code } = error as { message?: unknown; code?: unknown }
+      reply = {
+        id: request.id,
+        ok: false,
+        message: typeof message === "string" ? message : String(error),
+        code: typeof code === "string" ? code : undefined
+      }
+    }
+    port.postMessage(reply)
+    if (request.op === "close") port.close()
+  })
+}
