@@ -37,7 +37,8 @@ const figures: ReadonlyArray<readonly [number, string, () => Promise<Figure>]> =
   [5, "cold open", async () => (await import("./coldOpen.js")).coldOpenFigure],
   [6, "catch-up sync", async () => (await import("./catchUp.js")).catchUpFigure],
   [7, "relay throughput and latency", async () => (await import("./relay.js")).relayFigure],
-  [8, "sealed entries", async () => (await import("./sealed.js")).sealedFigure]
+  [8, "sealed entries", async () => (await import("./sealed.js")).sealedFigure],
+  [9, "instant open (local checkpoint)", async () => (await import("./checkpoint.js")).checkpointFigure]
 ]
 
 const only =

@@ -24,19 +24,15 @@ import { Awareness } from "y-protocols/awareness"
 import * as Y from "yjs"
 import * as Connection from "./Connection.js"
 import { checkOptions, resolveAdapter } from "./internal/checkOptions.js"
-import * as EntryIndex from "./internal/EntryIndex.js"
+import * as Checkpoint from "./internal/Checkpoint.js"
+import * as CheckpointWriter from "./internal/CheckpointWriter.js"
 import * as Listeners from "./internal/Listeners.js"
 import { opt } from "./internal/opt.js"
 import { guarded } from "./internal/persistenceError.js"
-import * as Projections from "./internal/Projections.js"
+import * as Restore from "./internal/Restore.js"
 import * as SessionControl from "./internal/SessionControl.js"
 import type * as Sessions from "./internal/Sessions.js"
-import {
-  isBrowser,
-  type PersistenceAdapter,
-  type PersistenceOption,
-  type PersistenceSession
-} from "./Persistence.js"
+import { isBrowser, type PersistenceAdapter, type PersistenceOption } from "./Persistence.js"
 import * as Presence from "./Presence.js"
 import { InvalidLogOptions, LogClosed } from "./SyncError.js"
 
@@ -104,11 +100,37 @@ export interface OpenLogOptions {
    * `console.error`. A throwing listener never stops the other listeners or the log.
    */
   readonly onError?: (error: unknown, source: ListenerSource) => void
+  /**
+   * The local checkpoint (with `indexeddb`, `file` and custom adapters that keep one): written when
+   * the log has been idle `idleMs` (default 2000) after a change, after `everyEntries` (default
+   * 1000) new entries, and on close; `false` neither reads nor writes it.
+   */
+  readonly checkpoint?: false | { readonly idleMs?: number; readonly everyEntries?: number }
+  /**
+   * Called once, before `openLog` resolves and before the document is loaded, with the
+   * projections of the local checkpoint, when there is one for these projection options. Not
+   * called without a usable checkpoint. What it shows may be behind: `openLog` resolves with the
+   * log as the whole document has it.
+   */
+  readonly onFirstProjections?: (first: FirstProjections) => void
   /** Running sessions: how long a device may be gone before its session shows as maybe forgotten. */
   readonly sessions?: {
     /** Default 300000 (5 minutes) after its device left presence. */
     readonly forgottenAfterMs?: number
   }
+}
+
+/**
+ * What `onFirstProjections` gets: the events and projections of the local checkpoint.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FirstProjections {
+  readonly events: ReadonlyArray<Event>
+  readonly dailyTotals: DailyTotals
+  readonly weightTrend: WeightTrend
+  readonly relactationProgress: RelactationProgress
 }
 
 /**
@@ -309,23 +331,50 @@ export const openLogWith = async (
 
   const doc = new Y.Doc()
   const map = doc.getMap<unknown>(EVENTS_MAP)
-  let session: PersistenceSession
+  const checkpointOption = options.checkpoint ?? {}
+  let restored: Restore.Restored
   try {
-    session = await guarded(adapter.kind, "open", () => adapter.open(logId, doc))
+    restored = await Restore.restore({
+      adapter,
+      logId,
+      doc,
+      map,
+      options: options.projections,
+      useCheckpoint: checkpointOption !== false,
+      onFirst:
+        options.onFirstProjections === undefined
+          ? undefined
+          : (first) => {
+              try {
+                options.onFirstProjections?.(first)
+              } catch (error) {
+                report(error, "onFirstProjections")
+              }
+            }
+    })
   } catch (error) {
     doc.destroy()
     throw error
   }
-
-  const index = EntryIndex.make(map.entries())
-  let projections: Projections.Projections
-  try {
-    projections = Projections.make(options.projections, index.entries)
-  } catch (error) {
-    await session.close().catch(() => {})
-    doc.destroy()
-    throw error
-  }
+  const { session, index, projections } = restored
+  const checkpoints =
+    checkpointOption === false || adapter.checkpoints === undefined
+      ? undefined
+      : CheckpointWriter.make({
+          store: adapter.checkpoints,
+          logId,
+          idleMs: checkpointOption.idleMs ?? 2000,
+          everyEntries: checkpointOption.everyEntries ?? 1000,
+          take: () =>
+            Checkpoint.encode(
+              Checkpoint.take(logId, doc, map, projections.options, index.entry, {
+                dailyTotals: projections.dailyTotals,
+                weightTrend: projections.weightTrend,
+                relactationProgress: projections.relactationProgress
+              })
+            )
+        })
+  if (!restored.current) checkpoints?.changed(1)
 
   const changeListeners = Listeners.make<LogChange>("subscribe", report)
 
@@ -359,6 +408,7 @@ export const openLogWith = async (
     }
     const origin = originOf(tx)
     if (added.length > 0 || foreignEdit) {
+      checkpoints?.changed(event.changes.keys.size)
       sessions.arrived(added, origin === "local")
       changeListeners.emit({ added, origin })
     }
@@ -459,7 +509,10 @@ export const openLogWith = async (
     get relactationProgress() {
       return projections.relactationProgress
     },
-    setProjectionOptions: (next) => projections.rebuild(index.entries, next),
+    setProjectionOptions: (next) => {
+      projections.rebuild(index.entries, next)
+      checkpoints?.changed(1)
+    },
     subscribe: changeListeners.add,
     get status() {
       return connection.status
@@ -504,6 +557,8 @@ export const openLogWith = async (
     close: () => {
       closing ??= (async () => {
         for (const fail of [...closedWaiters]) fail(closedError())
+        // The last checkpoint, while the document is still here (a failed write is dropped).
+        await checkpoints?.close()
         sessions.destroy()
         presence.destroy()
         connection.destroy()

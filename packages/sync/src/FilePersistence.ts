@@ -13,7 +13,12 @@ import { mkdir, open, readFile, rename } from "node:fs/promises"
 import { dirname } from "node:path"
 import { Layer } from "effect"
 import * as Y from "yjs"
-import { Persistence, type PersistenceAdapter, type PersistenceSession } from "./Persistence.js"
+import {
+  type CheckpointStore,
+  Persistence,
+  type PersistenceAdapter,
+  type PersistenceSession
+} from "./Persistence.js"
 import { PersistenceError } from "./SyncError.js"
 
 const HEADER = 8
@@ -129,14 +134,31 @@ const applyAll = (doc: Y.Doc, updates: ReadonlyArray<Uint8Array>, origin: unknow
 }
 
 /**
+ * The checkpoint next to the log's file: `<path>.checkpoint`, replaced whole (written to a
+ * temporary file, fsync'ed, renamed over the old one), so a crash leaves the old or the new one.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export const checkpoints = (path: string): CheckpointStore => ({
+  read: async () => {
+    const bytes = await readIfExists(`${path}.checkpoint`)
+    return bytes.length === 0 ? undefined : bytes
+  },
+  write: (_logId, bytes) => writeDurably(`${path}.checkpoint`, bytes)
+})
+
+/**
  * The file adapter: the document of the log is kept in the file at `path` (the folder is
- * created). One file holds one log; do not open it from two processes at once.
+ * created), its checkpoint in `<path>.checkpoint`. One file holds one log; do not open it from
+ * two processes at once.
  *
  * @since 0.1.0
  * @category adapters
  */
 export const adapter = (path: string): PersistenceAdapter => ({
   kind: "file",
+  checkpoints: checkpoints(path),
   open: async (_logId, doc) => {
     const origin = Symbol("@relactation/sync/file")
     try {

@@ -25,7 +25,23 @@ export interface PersistenceSession {
 }
 
 /**
- * A way of persisting documents. `open` resolves once the stored state is in `doc`.
+ * Where an adapter keeps a log's local checkpoint (one opaque byte string per log, written whole).
+ * `read` resolves `undefined` when there is none; `write` replaces it so that a crash mid-write
+ * leaves the old one or the new one (or, at worst, bytes the log recognises as broken and
+ * ignores). The log checks every checkpoint against the document before using it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckpointStore {
+  readonly read: (logId: string) => Promise<Uint8Array | undefined>
+  readonly write: (logId: string, bytes: Uint8Array) => Promise<void>
+}
+
+/**
+ * A way of persisting documents. `open` resolves once the stored state is in `doc`. With
+ * `checkpoints`, the log also keeps a checkpoint there, read before `open` so projections can
+ * show before the document is loaded.
  *
  * @since 0.1.0
  * @category models
@@ -33,6 +49,7 @@ export interface PersistenceSession {
 export interface PersistenceAdapter {
   readonly kind: string
   readonly open: (logId: string, doc: Y.Doc) => Promise<PersistenceSession>
+  readonly checkpoints?: CheckpointStore
 }
 
 /**
@@ -51,7 +68,8 @@ export type PersistenceOption =
 const noop = (): Promise<void> => Promise.resolve()
 
 /**
- * Keeps nothing: the document lives as long as the log is open.
+ * Keeps nothing: the document lives as long as the log is open (so no checkpoint either: there
+ * is nothing to open again).
  *
  * @since 0.1.0
  * @category adapters
@@ -72,14 +90,65 @@ const afterWrites = (db: IDBDatabase): Promise<void> =>
     tx.objectStore("updates").count()
   })
 
+const CHECKPOINT_DB = "relactation-checkpoints"
+
+const request = <A>(req: IDBRequest<A>): Promise<A> =>
+  new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result)
+    req.onerror = () => reject(req.error)
+  })
+
+const checkpointDb = async (): Promise<IDBDatabase> => {
+  const open = indexedDB.open(CHECKPOINT_DB, 1)
+  open.onupgradeneeded = () => open.result.createObjectStore("checkpoints")
+  return request(open)
+}
+
+// One record per log in its own database (y-indexeddb owns `relactation:<logId>`), written in one
+// transaction: IndexedDB commits it whole or not at all.
+const indexedDbCheckpoints: CheckpointStore = {
+  read: async (logId) => {
+    if (typeof indexedDB === "undefined") return undefined
+    const db = await checkpointDb()
+    try {
+      const value: unknown = await request(
+        db.transaction("checkpoints").objectStore("checkpoints").get(logId)
+      )
+      return value instanceof Uint8Array
+        ? value
+        : value instanceof ArrayBuffer
+          ? new Uint8Array(value)
+          : undefined
+    } finally {
+      db.close()
+    }
+  },
+  write: async (logId, bytes) => {
+    const db = await checkpointDb()
+    try {
+      const tx = db.transaction("checkpoints", "readwrite")
+      tx.objectStore("checkpoints").put(bytes, logId)
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve()
+        tx.onerror = () => reject(tx.error)
+        tx.onabort = () => reject(tx.error)
+      })
+    } finally {
+      db.close()
+    }
+  }
+}
+
 /**
- * IndexedDB through y-indexeddb, database name `relactation:<logId>`. The browser default.
+ * IndexedDB through y-indexeddb, database name `relactation:<logId>`. The browser default. Its
+ * checkpoints live in the database `relactation-checkpoints`, one record per log.
  *
  * @since 0.1.0
  * @category adapters
  */
 export const indexedDbAdapter: PersistenceAdapter = {
   kind: "indexeddb",
+  checkpoints: indexedDbCheckpoints,
   open: async (logId, doc) => {
     if (typeof indexedDB === "undefined") {
       throw new PersistenceError({

@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto"
 import { describe, expect, it } from "vitest"
-import { isFinalClose, openLog, reconnectDelay } from "../src/index.js"
+import { type FirstProjections, isFinalClose, openLog, reconnectDelay } from "../src/index.js"
 import { clock, prng } from "./helpers.js"
 
 describe("IndexedDB persistence (fake-indexeddb)", () => {
@@ -21,6 +21,40 @@ describe("IndexedDB persistence (fake-indexeddb)", () => {
     await first.close()
     await using second = await openLog({ ...options, random: prng(12) })
     expect(second.events.map((e) => e.id).sort()).toEqual([a.id, b.id].sort())
+  })
+})
+
+describe("IndexedDB checkpoint (fake-indexeddb)", () => {
+  it("is written on close and gives the first projections on the next open", async () => {
+    const c = clock()
+    const options = {
+      logId: "family-idb-0002",
+      caregiver: "parent-a",
+      child: "baby-1",
+      persistence: { kind: "indexeddb" } as const,
+      projections: { timeZone: "Europe/Berlin" },
+      now: c.now,
+      random: prng(13)
+    }
+    const first = await openLog(options)
+    await first.append({ type: "latch", durationSec: 700, side: "both" })
+    await first.append({ type: "weigh-in", grams: 3600 })
+    const before = { events: first.events, dailyTotals: first.dailyTotals, weightTrend: first.weightTrend }
+    await first.close()
+    const shown: Array<FirstProjections> = []
+    await using second = await openLog({
+      ...options,
+      random: prng(14),
+      onFirstProjections: (p) => shown.push(p)
+    })
+    expect(shown).toHaveLength(1)
+    expect({
+      events: shown[0]!.events,
+      dailyTotals: shown[0]!.dailyTotals,
+      weightTrend: shown[0]!.weightTrend
+    }).toEqual(before)
+    expect(second.events).toEqual(before.events)
+    expect(second.dailyTotals).toEqual(before.dailyTotals)
   })
 })
 

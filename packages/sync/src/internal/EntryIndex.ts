@@ -41,6 +41,8 @@ export interface EntryIndex {
   readonly has: (key: string) => boolean
   /** The valid event under `key`, if any. */
   readonly event: (key: string) => Event | undefined
+  /** The decoded entry under `key`, if any. */
+  readonly entry: (key: string) => LogEntry | undefined
   /** Every decoded entry, in the map's order (what projections fold). */
   readonly entries: () => IterableIterator<LogEntry>
   /** The keys of the valid events. */
@@ -56,9 +58,13 @@ export interface EntryIndex {
 }
 
 /**
- * An index of `source` (the map's entries).
+ * An index of `source` (the map's entries). `known` may give an entry already decoded (from a
+ * checkpoint that the document confirmed), which is then not decoded again.
  */
-export const make = (source: Iterable<readonly [string, unknown]>): EntryIndex => {
+export const make = (
+  source: Iterable<readonly [string, unknown]>,
+  known?: (key: string) => LogEntry | undefined
+): EntryIndex => {
   const entries = new Map<string, LogEntry>()
   const events = new Map<string, Event>()
   const problems = new Map<string, Problem>()
@@ -68,8 +74,9 @@ export const make = (source: Iterable<readonly [string, unknown]>): EntryIndex =
   let sorted: ReadonlyArray<Event> | undefined
   let problemList: ReadonlyArray<Problem> | undefined
 
+  let reuse = known
   const keep = (key: string, raw: unknown): LogEntry => {
-    const entry = decodeAt(key, raw)
+    const entry = reuse?.(key) ?? decodeAt(key, raw)
     entries.set(key, entry)
     if (isEvent(entry)) events.set(key, entry)
     else problems.set(key, entry)
@@ -85,10 +92,13 @@ export const make = (source: Iterable<readonly [string, unknown]>): EntryIndex =
     problemList = undefined
   }
   reset(source)
+  // Only for the first decoding: later resets follow a change of the map.
+  reuse = undefined
 
   return {
     has: (key) => entries.has(key),
     event: (key) => events.get(key),
+    entry: (key) => entries.get(key),
     entries: () => entries.values(),
     eventKeys: () => events.keys(),
     add: (key, raw) => {

@@ -5,7 +5,7 @@
  */
 
 /** Which registration a throwing listener came from. */
-export type ListenerSource = "subscribe" | "onStatus" | "onPeers" | "onSessions"
+export type ListenerSource = "subscribe" | "onStatus" | "onPeers" | "onSessions" | "onFirstProjections"
 
 /** Where listener errors go. */
 export type ReportError = (error: unknown, source: ListenerSource) => void

@@ -47,29 +47,59 @@ export interface Projections {
   readonly rebuild: (entries: () => Iterable<LogEntry>, options?: Options) => void
 }
 
-/** Folds `entries` into the three projections; throws core's `InvalidOptions` on bad options. */
-export const make = (options: Options, entries: () => Iterable<LogEntry>): Projections => {
+/** Results the projections start from instead of folding (from a confirmed checkpoint). */
+export interface Results {
+  readonly dailyTotals: DailyTotals
+  readonly weightTrend: WeightTrend
+  readonly relactationProgress: RelactationProgress
+}
+
+const fold = (options: Options, entries: () => Iterable<LogEntry>) => ({
+  daily: LiveProjections.make(DailyTotalsReducer, dailyOptionsOf(options), entries()),
+  weight: LiveProjections.make(WeightTrendReducer, weightOptionsOf(options), entries()),
+  progress: LiveProjections.make(RelactationProgressReducer, progressOptionsOf(options), entries())
+})
+
+/**
+ * Folds `entries` into the three projections; throws core's `InvalidOptions` on bad options.
+ * With `cached` (the results of exactly these entries and options), nothing is folded until the
+ * first new entry or rebuild: reading the results costs nothing until then.
+ */
+export const make = (options: Options, entries: () => Iterable<LogEntry>, cached?: Results): Projections => {
   let current = options
-  const daily = LiveProjections.make(DailyTotalsReducer, dailyOptionsOf(options), entries())
-  const weight = LiveProjections.make(WeightTrendReducer, weightOptionsOf(options), entries())
-  const progress = LiveProjections.make(RelactationProgressReducer, progressOptionsOf(options), entries())
+  if (cached !== undefined) {
+    // The options are still checked now, as without a checkpoint.
+    DailyTotalsReducer.initial(dailyOptionsOf(options))
+    WeightTrendReducer.initial(weightOptionsOf(options))
+    RelactationProgressReducer.initial(progressOptionsOf(options))
+  }
+  let live = cached === undefined ? fold(options, entries) : undefined
+  const folded = () => {
+    live ??= fold(current, entries)
+    return live
+  }
   return {
     get options() {
       return current
     },
     get dailyTotals() {
-      return daily.result
+      return live === undefined ? cached!.dailyTotals : live.daily.result
     },
     get weightTrend() {
-      return weight.result
+      return live === undefined ? cached!.weightTrend : live.weight.result
     },
     get relactationProgress() {
-      return progress.result
+      return live === undefined ? cached!.relactationProgress : live.progress.result
     },
     apply: (entry) => {
-      daily.apply(entry)
-      weight.apply(entry)
-      progress.apply(entry)
+      // The log adds an entry to its index before applying it, so a first fold includes it.
+      if (live === undefined) {
+        folded()
+        return
+      }
+      live.daily.apply(entry)
+      live.weight.apply(entry)
+      live.progress.apply(entry)
     },
     rebuild: (all, next = current) => {
       // All three check their options (in `initial`) before any is rebuilt, so options one of them
@@ -80,9 +110,12 @@ export const make = (options: Options, entries: () => Iterable<LogEntry>): Proje
       DailyTotalsReducer.initial(d)
       WeightTrendReducer.initial(w)
       RelactationProgressReducer.initial(p)
-      daily.rebuild(d, all())
-      weight.rebuild(w, all())
-      progress.rebuild(p, all())
+      if (live === undefined) live = fold(next, all)
+      else {
+        live.daily.rebuild(d, all())
+        live.weight.rebuild(w, all())
+        live.progress.rebuild(p, all())
+      }
       current = next
     }
   }

@@ -1,0 +1,70 @@
+/**
+ * Opening a log's local state: the checkpoint first (when the adapter keeps one, and it is
+ * intact and of these projection options, the app gets projections from it at once), then the
+ * whole document from persistence, then the entry index and projections: entries the document
+ * confirms (same key, same Yjs item) are taken from the checkpoint, the rest decoded; the
+ * checkpoint's results are used only if the document holds exactly the entries it covered.
+ */
+import { compareEvents, type Event, isEvent } from "@relactation/core"
+import type * as Y from "yjs"
+import type { FirstProjections, ProjectionOptions } from "../EventLog.js"
+import type { PersistenceAdapter, PersistenceSession } from "../Persistence.js"
+import * as Checkpoint from "./Checkpoint.js"
+import * as EntryIndex from "./EntryIndex.js"
+import { guarded } from "./persistenceError.js"
+import * as Projections from "./Projections.js"
+
+export interface Restored {
+  readonly session: PersistenceSession
+  readonly index: EntryIndex.EntryIndex
+  readonly projections: Projections.Projections
+  /** Whether the stored checkpoint covers exactly this state (nothing to write yet). */
+  readonly current: boolean
+}
+
+const firstOf = (checkpoint: Checkpoint.Checkpoint): FirstProjections => {
+  let events: ReadonlyArray<Event> | undefined
+  return {
+    get events() {
+      events ??= checkpoint.entries
+        .map(([, , entry]) => entry)
+        .filter(isEvent)
+        .sort(compareEvents)
+      return events
+    },
+    ...checkpoint.results
+  }
+}
+
+export const restore = async (args: {
+  readonly adapter: PersistenceAdapter
+  readonly logId: string
+  readonly doc: Y.Doc
+  readonly map: Y.Map<unknown>
+  readonly options: ProjectionOptions
+  readonly useCheckpoint: boolean
+  /** Called with the checkpoint's projections, before the document is loaded. */
+  readonly onFirst: ((first: FirstProjections) => void) | undefined
+}): Promise<Restored> => {
+  const { adapter, logId, doc, map, options } = args
+  const store = args.useCheckpoint ? adapter.checkpoints : undefined
+  let checkpoint: Checkpoint.Checkpoint | undefined
+  if (store !== undefined) {
+    // An unreadable checkpoint is no checkpoint.
+    checkpoint = Checkpoint.decode(await store.read(logId).catch(() => undefined), logId)
+  }
+  const sameOptions = checkpoint !== undefined && Checkpoint.sameOptions(checkpoint, options)
+  if (checkpoint !== undefined && sameOptions) args.onFirst?.(firstOf(checkpoint))
+
+  const session = await guarded(adapter.kind, "open", () => adapter.open(logId, doc))
+  try {
+    const verdict = checkpoint === undefined ? undefined : Checkpoint.verify(checkpoint, doc, map)
+    const index = EntryIndex.make(map.entries(), verdict?.reuse)
+    const exact = verdict?.unchanged === true && sameOptions
+    const projections = Projections.make(options, index.entries, exact ? checkpoint!.results : undefined)
+    return { session, index, projections, current: exact }
+  } catch (error) {
+    await session.close().catch(() => {})
+    throw error
+  }
+}
