@@ -26,7 +26,7 @@ import {
   type PersistenceAdapter,
   type ProjectionOptions
 } from "../src/node.js"
-import { prng, seedFromEnv } from "./helpers.js"
+import { prng, runs, seedFor } from "./helpers.js"
 
 const LOG = "family-checkpoint-1"
 const WRITER = fileURLToPath(new URL("./fixtures/checkpointWriter.ts", import.meta.url))
@@ -113,10 +113,10 @@ const open = (path: string, options: ProjectionOptions, extra: Partial<OpenLogOp
 
 describe("local checkpoint", () => {
   it("open with the checkpoint equals a full rebuild, after random changes and damaged checkpoints", async () => {
-    const seed = seedFromEnv("checkpoint")
+    const seed = seedFor("checkpoint")
     const random = prng(seed)
     const int = (n: number) => Math.floor(random() * n)
-    const runs = Number(process.env.FC_RUNS ?? 12)
+    const rounds = runs(12)
     const path = join(dir, "log.ylog")
     const checkpointPath = `${path}.checkpoint`
     let t = Date.parse("2027-03-01T08:00:00.000Z")
@@ -128,7 +128,7 @@ describe("local checkpoint", () => {
     // What the previous close left, and whether this open must show it first.
     let closed: ReturnType<typeof view> | undefined
     let expectFirst: "exactly" | "none" | "any" = "none"
-    for (let round = 0; round < runs; round++) {
+    for (let round = 0; round < rounds; round++) {
       const what = `round ${round} (FC_SEED=${seed})`
       const { adapter, state } = fileWithDoc(path)
       const first: Array<FirstProjections> = []
@@ -297,7 +297,7 @@ describe("local checkpoint", () => {
 
 describe("local checkpoint and crashes", () => {
   it("a SIGKILL while the checkpoint is being written loses nothing, and the next open is correct", async () => {
-    const seed = seedFromEnv("checkpoint crash")
+    const seed = seedFor("checkpoint crash")
     const random = prng(seed)
     const path = join(dir, "crash.ylog")
     const recorded: Array<string> = []
