@@ -110,6 +110,23 @@ describe("seal and open", () => {
   })
 })
 
+describe("openAll", () => {
+  it("gives what open gives, in order, whatever the window", async () => {
+    const keys = await keysFor()
+    const sealed = await Promise.all(familyEvents().map((e) => sealEvent(keys, e)))
+    const entries: Array<readonly [string, unknown]> = sealed.map((s, i) =>
+      i % 4 === 2 ? [s.key, { ...s.value, epoch: 7 }] : [s.key, s.value]
+    )
+    const one = await Promise.all(entries.map(([k, v]) => open(keys, k, v)))
+    const show = (rs: ReadonlyArray<Result.Result<Record<string, unknown>, UnreadableEntry>>) =>
+      rs.map((r) => (Result.isSuccess(r) ? r.success.id : r.failure.reason))
+    expect(show(one)).toContain("unknown-epoch")
+    for (const window of [1, 3, 64, 1000])
+      expect(show(await openAll(keys, entries, window))).toEqual(show(one))
+    expect(await openAll(keys, [])).toEqual([])
+  })
+})
+
 describe("padding", () => {
   it("PADMÉ leaves at most 12% and keeps only the top bits", () => {
     const broken: Array<number> = []
