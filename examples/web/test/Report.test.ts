@@ -79,7 +79,7 @@ describe("the clinician's report from the app", () => {
     expect(text).toContain("Zoë · born")
     expect(text).toContain(`${today} to ${today} (1 day, 1 with entries)`)
     expect(text).toContain("Domperidone × 1")
-    expect(text).toMatch(new RegExp(`${today}\\s+0\\s+0\\s+0\\s+0(\\s+0){12}\\s+1\\s+3810 g`))
+    expect(text).toMatch(new RegExp(`${today}\\s+0\\s+0\\s+0\\s+0(\\s+0){12}\\s+1\\s+-\\s+3810 g`))
 
     const fhir = await downloadOf(page, "FHIR (R4) JSON")
     expect(fhir.name).toBe(`relactation-zoe-${today}-fhir.json`)

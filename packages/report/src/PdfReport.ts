@@ -11,6 +11,7 @@ import { jsPDF } from "jspdf"
 import { latchChart, supplementChart, weightChart } from "./internal/Charts.js"
 import { tablePage, tablePages } from "./internal/DailyTable.js"
 import { formatAge, localDateTime } from "./internal/Dates.js"
+import { describePlan, planSummary } from "./internal/Plans.js"
 import { stableHex } from "./internal/Hash.js"
 import {
   A4,
@@ -185,15 +186,41 @@ const firstPage = (doc: jsPDF, data: ReportData): void => {
   ink(doc)
   y += 18
   for (const line of summary(data)) y = paragraph(doc, line, MARGIN, y, width, 9.5) + 2
+  y = planBlock(doc, data, y + 6, width)
   y += 4
   doc.setFillColor(243, 240, 232)
   doc.rect(MARGIN, y, width, 20, "F")
   write(doc, NOT_ADVICE, MARGIN + 6, y + 13, 8.5, "italic")
   y += 34
-  const chart = 168
+  // The three charts share what is left of the page above the footer.
+  const chart = Math.min(168, (A4.height - 44 - y) / 3 - 14)
   supplementChart(doc, { x: MARGIN, y, width, height: chart }, data)
   latchChart(doc, { x: MARGIN, y: y + chart + 14, width, height: chart }, data)
   weightChart(doc, { x: MARGIN, y: y + 2 * (chart + 14), width, height: chart }, data)
+}
+
+// The plan in force on the first day, each change in the period, and how the days kept to it.
+const planBlock = (doc: jsPDF, data: ReportData, top: number, width: number): number => {
+  let y = top
+  if (data.plans.length === 0) {
+    ink(doc, COLORS.muted)
+    y = paragraph(doc, "No plan was in force in this period.", MARGIN, y, width, 9.5, "italic")
+    ink(doc)
+    return y
+  }
+  write(doc, "The plan", MARGIN, y, 10.5, "bold")
+  y += 14
+  for (const p of data.plans) {
+    const head = p.atStart ? `In force from ${p.date}` : `Changed on ${p.date}`
+    write(doc, `${head} (entered by ${p.by})`, MARGIN, y, 9, "bold")
+    y += 12
+    for (const line of describePlan(p.plan, data.units.volume))
+      y = paragraph(doc, line, MARGIN + 10, y, width - 10, 9) + 1
+    y += 3
+  }
+  const days = data.days.flatMap((d) => (d.plan === undefined ? [] : [d.plan]))
+  for (const line of planSummary(days)) y = paragraph(doc, line, MARGIN, y, width, 9.5) + 2
+  return y
 }
 
 /** @internal the PDF of report data */

@@ -13,6 +13,7 @@ import {
   isEvent,
   localDateOf,
   type LogEntry,
+  type PlanDay,
   type Sex,
   type Skipped,
   type VolumeUnit,
@@ -21,6 +22,7 @@ import {
   weightTrend
 } from "@relactation/core"
 import { datesBetween, daysBetween } from "./internal/Dates.js"
+import { plansOf, type ReportPlan } from "./internal/Plans.js"
 import { type CheckedOptions, checkOptions, fail, type ReportOptions } from "./ReportOptions.js"
 
 /**
@@ -52,6 +54,8 @@ export interface ReportDay {
   readonly totals: DayTotals | undefined
   /** The weigh-ins of the day, in time order. */
   readonly weights: ReadonlyArray<WeightPoint>
+  /** Core's `planProgress` day: the targets and supplement ceiling in force; undefined before any plan. */
+  readonly plan: PlanDay | undefined
 }
 
 /**
@@ -84,6 +88,8 @@ export interface ReportData {
   readonly loggedDays: number
   /** The weigh-ins of the period, in time order. */
   readonly weights: ReadonlyArray<WeightPoint>
+  /** The plan in force on the first day and each change within the period, in order. */
+  readonly plans: ReadonlyArray<ReportPlan>
   /** The medications taken in the period, most often first (then by name). */
   readonly medications: ReadonlyArray<ReportMedication>
   readonly timeZone: string
@@ -151,16 +157,18 @@ export const buildReportData = (entries: ReadonlyArray<LogEntry>, o: CheckedOpti
   if (next !== trend.points.length)
     throw new Error("report: dailyTotals and weightTrend disagree on weigh-ins")
   const byDate = new Map(logged.map((d) => [d.date, d]))
+  const inForce = current(entries)
+  const plans = plansOf(entries, projection, from, to, inForce.caregivers)
   const days = datesBetween(from, to).map((date) => ({
     date,
     totals: byDate.get(date),
-    weights: weightsByDay.get(date) ?? []
+    weights: weightsByDay.get(date) ?? [],
+    plan: plans.days.get(date)
   }))
   const loggedDays = days.filter((d) => d.totals !== undefined).length
   if (loggedDays === 0) {
     fail(o.fn, "from", `and to must span at least one logged day (none from ${from} to ${to} for ${child})`)
   }
-  const inForce = current(entries)
   const profile = inForce.children.get(child)
   const birthDate = profile?.birthDate
   return {
@@ -176,6 +184,7 @@ export const buildReportData = (entries: ReadonlyArray<LogEntry>, o: CheckedOpti
     days,
     loggedDays,
     weights: days.flatMap((d) => d.weights),
+    plans: plans.plans,
     medications: medicationsOf(inForce.entries, child, o, from, to),
     timeZone: o.timeZone,
     dayStartHour: o.dayStartHour,

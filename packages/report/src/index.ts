@@ -22,4 +22,5 @@ export {
   type FhirPatient,
   fhirBundle
 } from "./FhirExport.js"
+export type { ReportPlan } from "./internal/Plans.js"
 export { type ExportFileNameOptions, exportFileName } from "./FileName.js"

@@ -37,7 +37,7 @@ describe("pdfReport's font", () => {
     expect((await pdfInfo(path)).Pages).toBe("2")
     const text = await pdfText(path)
     expect(text).toContain("Алёна Ωμέγα · born 2027-02-01")
-    expect(text).toMatch(/2027-03-01\s+1\s+0\s+10\s+0(\s+0){12}\s+0\s+4000 g/)
+    expect(text).toMatch(/2027-03-01\s+1\s+0\s+10\s+0(\s+0){12}\s+0\s+-\s+4000 g/)
   })
 
   it("refuses bytes that are not a TrueType font, naming the option", () => {

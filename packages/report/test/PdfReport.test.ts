@@ -47,6 +47,8 @@ const expectedCells = (d: DayTotals, volume: VolumeUnit): Array<number> => {
 interface Row {
   readonly date: string
   readonly cells: Array<number> | "not logged"
+  /** The plan's supplement ceiling of the day, "-" without one. */
+  readonly ceiling: string
   readonly weights: Array<string>
 }
 
@@ -60,13 +62,14 @@ const tableRows = (text: string): Array<Row> =>
       const m = /^(\d{4}-\d{2}-\d{2})\s+(.*)$/.exec(line.trim())
       if (m === null) return []
       const rest = m[2]!.trim()
-      if (rest === "not logged") return [{ date: m[1]!, cells: "not logged", weights: [] }]
+      if (rest === "not logged") return [{ date: m[1]!, cells: "not logged", ceiling: "", weights: [] }]
       const tokens = rest.split(/\s+/)
-      const weights = tokens.slice(17).join(" ")
+      const weights = tokens.slice(18).join(" ")
       return [
         {
           date: m[1]!,
           cells: tokens.slice(0, 17).map(Number),
+          ceiling: tokens[17]!,
           weights: weights === "" ? [] : weights.split(" / ")
         }
       ]

@@ -89,12 +89,18 @@ const volumeTick = (unit: VolumeUnit) => (v: number) => `${v} ${volumeLabel(unit
 export const supplementChart = (doc: jsPDF, box: Box, data: ReportData): void => {
   const unit = data.units.volume
   const dates = data.days.map((d) => d.date)
-  const max = Math.max(0, ...data.days.map((d) => toUnit(d.totals?.supplementMl ?? 0, unit)))
+  const ceilingOf = (d: ReportData["days"][number]) => d.plan?.supplement.ceilingMl
+  const max = Math.max(
+    0,
+    ...data.days.map((d) => toUnit(Math.max(d.totals?.supplementMl ?? 0, ceilingOf(d) ?? 0), unit))
+  )
   const f = frame(doc, box, `Supplement per day (${volumeLabel(unit)})`, dates, ticks(max), volumeTick(unit))
+  const ceilings = data.days.some((d) => ceilingOf(d) !== undefined)
   legend(doc, box, [
     ["formula", COLORS.formula],
     ["expressed", COLORS.expressed],
-    ["donor", COLORS.donor]
+    ["donor", COLORS.donor],
+    ...(ceilings ? ([["plan ceiling", COLORS.ink]] as const) : [])
   ])
   const bar = Math.max(0.5, f.columnWidth * 0.7)
   data.days.forEach((d, i) => {
@@ -108,6 +114,14 @@ export const supplementChart = (doc: jsPDF, box: Box, data: ReportData): void =>
       base += v
     }
   })
+  // The plan's ceiling, a dashed step line across each day's column.
+  stroke(doc, COLORS.ink, 0.9)
+  doc.setLineDashPattern([3, 2], 0)
+  data.days.forEach((d, i) => {
+    const ml = ceilingOf(d)
+    if (ml !== undefined) doc.line(f.xOf(i), f.yOf(toUnit(ml, unit)), f.xOf(i + 1), f.yOf(toUnit(ml, unit)))
+  })
+  doc.setLineDashPattern([], 0)
 }
 
 const polyline = (doc: jsPDF, points: ReadonlyArray<readonly [number, number]>, color: Rgb): void => {

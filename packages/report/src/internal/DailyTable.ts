@@ -40,6 +40,7 @@ const COLUMNS: ReadonlyArray<Column> = [
   { head: ["SNS", "feeds"], width: 30, cell: (d) => n(d.supplementsDuringLatch) },
   { head: ["Meds", ""], width: 30, cell: (d) => n(d.medications) }
 ]
+const CEILING_WIDTH = 36
 
 const DATE_WIDTH = 56
 const ROW = 13
@@ -83,6 +84,9 @@ const header = (doc: jsPDF, data: ReportData, y: number): number => {
     write(doc, c.head[0], x - 2, y + 8, 7, "bold", "right")
     write(doc, c.head[1].replace("{v}", unit), x - 2, y + 16, 6.5, "normal", "right")
   }
+  x += CEILING_WIDTH
+  write(doc, "Ceiling", x - 2, y + 8, 7, "bold", "right")
+  write(doc, unit, x - 2, y + 16, 6.5, "normal", "right")
   write(doc, `Weigh-ins (${data.units.weight === "g" ? "g" : "lb oz"})`, x + 6, y + 8, 7, "bold")
   stroke(doc, COLORS.muted, 0.6)
   doc.line(MARGIN, y + 20, MARGIN + 770, y + 20)
@@ -94,6 +98,7 @@ const row = (
   data: ReportData,
   label: string,
   totals: DayTotals | undefined,
+  ceiling: string,
   weights: string,
   y: number,
   style: "normal" | "bold"
@@ -111,7 +116,15 @@ const row = (
     x += c.width
     write(doc, c.cell(totals, data), x - 2, y + 9, 7.5, style, "right")
   }
+  x += CEILING_WIDTH
+  write(doc, ceiling, x - 2, y + 9, 7.5, style, "right")
   write(doc, weights, x + 6, y + 9, 7.5, style)
+}
+
+// The plan's supplement ceiling of a day in the family's unit, "-" without one.
+const ceilingOf = (d: ReportDay, data: ReportData): string => {
+  const ml = d.plan?.supplement.ceilingMl
+  return ml === undefined ? "-" : volumeNumber(ml, data.units.volume)
 }
 
 /** @internal draws the table page `page` (0-based) of the period */
@@ -124,12 +137,12 @@ export const tablePage = (doc: jsPDF, data: ReportData, page: number, top: numbe
       doc.rect(MARGIN, y, 770, ROW, "F")
     }
     const weights = d.weights.map((w) => weightText(w.grams, data.units.weight)).join(" / ")
-    row(doc, data, d.date, d.totals, weights, y, "normal")
+    row(doc, data, d.date, d.totals, ceilingOf(d, data), weights, y, "normal")
     y += ROW
   })
   if (page === tablePages(data.days.length) - 1) {
     stroke(doc, COLORS.muted, 0.6)
     doc.line(MARGIN, y + 1, MARGIN + 770, y + 1)
-    row(doc, data, "Mean/day", meanOf(data.days), `${data.loggedDays} logged days`, y + 2, "bold")
+    row(doc, data, "Mean/day", meanOf(data.days), "", `${data.loggedDays} logged days`, y + 2, "bold")
   }
 }
