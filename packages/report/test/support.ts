@@ -7,15 +7,16 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
 import { generateLog } from "../../../bench/generate.js"
+import { runSeed, seedFor } from "../../testkit/src/index.js"
 
 const run = promisify(execFile)
 
-export const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
+export const seed = runSeed()
 let printed = false
 /** The generated 60-day log of this run (seed printed once). */
 export const sixtyDays = () => {
   if (!printed) {
-    console.log(`report log seed ${seed} (replay with FC_SEED=${seed})`)
+    seedFor("report log")
     printed = true
   }
   return generateLog({ days: 60, seed })

@@ -3,6 +3,7 @@
 import { decodeEntry, encodeEvent, type Event, isEvent } from "@relactation/core"
 import { Result } from "effect"
 import fc from "fast-check"
+import { runs as runsOf, seedFor } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import { anyEvent, byType } from "../../core/test/eventArbitrary.js"
 import { additionalData, blindId, open, openAll, type SealedEntry, seal } from "../src/internal/Envelope.js"
@@ -12,9 +13,8 @@ import { bucket, ENTRY_FLOOR, pad, padme } from "../src/internal/Padding.js"
 import type { UnreadableEntry } from "../src/Unreadable.js"
 import { familyEvents, familyKey, keysFor, LOG_ID, SECRETS } from "./sealedFixtures.js"
 
-const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
-const runs = Number(process.env.FC_RUNS ?? 100)
-console.log(`[Envelope] fast-check seed ${seed} (replay with FC_SEED=${seed})`)
+const seed = seedFor("Envelope")
+const runs = runsOf(100)
 
 const sealEvent = (keys: LogKeys, event: Event) => seal(keys, encodeEvent(event) as { id: string })
 

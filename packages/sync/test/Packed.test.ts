@@ -2,12 +2,12 @@
 // `JSON.stringify` would write, key order included), and undefined, never a throw, for bytes that
 // are not format 1.
 import fc from "fast-check"
+import { runs as runsOf, seedFor } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import { pack, unpack } from "../src/internal/Packed.js"
 
-const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31)
-const runs = Number(process.env.FC_RUNS ?? 200)
-console.log(`[Packed] fast-check seed ${seed} (replay with FC_SEED=${seed})`)
+const seed = seedFor("Packed")
+const runs = runsOf(200)
 
 const same = (value: Record<string, unknown>) =>
   expect(JSON.stringify(unpack(pack(value)))).toBe(JSON.stringify(value))
