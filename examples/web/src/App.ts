@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks"
 import { useLog, useNow } from "./Family.js"
 import { html } from "./html.js"
 import { type Link, type Settings, saveSettings } from "./Link.js"
+import { choose, current, setLanguage, t } from "./I18n.js"
 import { isNight } from "./Time.js"
 import { Today } from "./Today.js"
 
@@ -23,22 +24,15 @@ const loadScreens = async (): Promise<Screens> => {
   return screens
 }
 
-const statusText = {
-  offline: "Offline",
-  connecting: "Connecting…",
-  syncing: "Syncing…",
-  synced: "Synced"
-} as const
-
 function StatusBar(props: { log: EventLog }) {
   const { log } = props
   const others = log.peers.filter((p) => !p.self)
   const other =
     others.length > 0
-      ? `${others.map((p) => p.name ?? "Other parent").join(", ")} online`
-      : "Other parent offline"
-  return html`<div class="status" role="status" aria-label="Connection">
-    <span class=${`pill ${log.status}`} data-status=${log.status}>${statusText[log.status]}</span>
+      ? t("status.othersOnline", { names: others.map((p) => p.name ?? t("who.otherParent")).join(", ") })
+      : t("status.otherOffline")
+  return html`<div class="status" role="status" aria-label=${t("status.label")}>
+    <span class=${`pill ${log.status}`} data-status=${log.status}>${t(`status.${log.status}`)}</span>
     <span class=${`pill ${others.length > 0 ? "online" : "away"}`} data-peer=${others.length > 0 ? "online" : "offline"}>${other}</span>
   </div>`
 }
@@ -62,18 +56,21 @@ export function App(props: { log: EventLog; link: Link; settings: Settings }) {
   }, [dark])
   const setSettings = (next: Settings) => {
     saveSettings(next)
+    if (next.language !== settings.language) setLanguage(choose(next.language, navigator.languages))
     setSettingsState(next)
   }
+  const unsupported = current().unsupported
   const tabButton = (t: Tab, label: string) =>
     html`<button class=${tab === t ? "tab active" : "tab"} aria-current=${tab === t ? "page" : undefined} onClick=${() => setTab(t)}>${label}</button>`
   return html`<div class="app">
     <header>
-      <h1>Relactation</h1>
+      <h1>${t("app.title")}</h1>
       <${StatusBar} log=${log} />
     </header>
+    ${unsupported === undefined ? null : html`<p class="notice" role="status" data-notice="language">${t("app.languageNotice", { code: unsupported })}</p>`}
     <main>
       ${tab === "today" ? html`<${Today} log=${log} link=${link} settings=${settings} />` : null}
-      ${tab !== "today" && loaded === undefined ? html`<p class="loading" role="status">Loading…</p>` : null}
+      ${tab !== "today" && loaded === undefined ? html`<p class="loading" role="status">${t("app.loading")}</p>` : null}
       ${tab === "history" && loaded ? html`<${loaded.History} log=${log} settings=${settings} />` : null}
       ${
         tab === "settings" && loaded
@@ -81,8 +78,8 @@ export function App(props: { log: EventLog; link: Link; settings: Settings }) {
           : null
       }
     </main>
-    <nav class="tabs" aria-label="Screens">
-      ${tabButton("today", "Today")}${tabButton("history", "History")}${tabButton("settings", "Settings")}
+    <nav class="tabs" aria-label=${t("tabs.label")}>
+      ${tabButton("today", t("tabs.today"))}${tabButton("history", t("tabs.history"))}${tabButton("settings", t("tabs.settings"))}
     </nav>
   </div>`
 }

@@ -16,46 +16,41 @@ import {
 import type { EventLog } from "@relactation/sync"
 import { useState } from "preact/hooks"
 import { addAndNotify } from "./PendingSns.js"
-import { clock, fromInputValue, stopwatch, toInputValue } from "./Time.js"
+import { clock, fromInputValue, minutes, stopwatch, toInputValue } from "./Time.js"
 import { html } from "./html.js"
+import { type MessageKey, t } from "./I18n.js"
+import { volumeUnit } from "./Format.js"
 import type { Entry } from "./Family.js"
 import type { Link, Settings } from "./Link.js"
 
 export type EntryKind = Entry["type"]
 
-export const kindLabel: Record<EntryKind, string> = {
-  latch: "Latch",
-  pump: "Pump",
-  supplement: "Supplement",
-  "weigh-in": "Weigh-in",
-  medication: "Medication"
-}
-
-const fieldLabel: Record<string, string> = {
-  durationSec: "Duration",
-  side: "Side",
-  totalMl: "Amount pumped",
-  leftMl: "Left amount",
-  rightMl: "Right amount",
-  method: "Method",
-  ml: "Amount",
-  milk: "Milk",
-  via: "Given by",
-  latch: "Latch",
-  grams: "Weight",
-  name: "Medication name",
-  dose: "Dose",
-  unit: "Dose unit",
-  at: "Time",
-  birthDate: "Birth date",
-  sex: "Sex"
-}
+const fieldKeys = new Set([
+  "durationSec",
+  "side",
+  "totalMl",
+  "leftMl",
+  "rightMl",
+  "method",
+  "ml",
+  "milk",
+  "via",
+  "latch",
+  "grams",
+  "name",
+  "dose",
+  "unit",
+  "at",
+  "birthDate",
+  "sex"
+])
+const fieldLabel = (field: string): string | undefined =>
+  fieldKeys.has(field) ? t(`field.${field}` as MessageKey) : undefined
 
 const unitHint = (field: string, settings: Settings): string => {
-  if (/ml$|Ml$/.test(field))
-    return settings.volume === "ml" ? " (ml)" : " (in ml after converting from fl oz)"
-  if (field === "grams") return " (grams)"
-  if (field === "durationSec") return " (seconds)"
+  if (/ml$|Ml$/.test(field)) return settings.volume === "ml" ? t("field.hint.ml") : t("field.hint.flOz")
+  if (field === "grams") return t("field.hint.grams")
+  if (field === "durationSec") return t("field.hint.seconds")
   return ""
 }
 
@@ -68,10 +63,10 @@ export const describe = (error: unknown, settings: Settings): string => {
         const field = String(p.path[0] ?? "")
         const label =
           field === "name" && e.type === "child"
-            ? "Child’s name"
+            ? t("field.childName")
             : field === "name" && e.type === "caregiver"
-              ? "Your name"
-              : (fieldLabel[field] ?? field)
+              ? t("field.yourName")
+              : (fieldLabel(field) ?? field)
         return `${label}${unitHint(field, settings)}: ${p.message}`
       })
       .join(". ")
@@ -90,11 +85,11 @@ const parseRunning = (choice: string): { by: string; startedAt: string } | undef
 const num = (value: string, label: string, required: boolean): number | undefined => {
   const v = value.trim().replace(",", ".")
   if (v === "") {
-    if (required) throw new FormProblem(`${label}: enter a number`)
+    if (required) throw new FormProblem(t("form.enterNumber", { label }))
     return undefined
   }
   const n = Number(v)
-  if (!Number.isFinite(n)) throw new FormProblem(`${label}: "${value}" is not a number`)
+  if (!Number.isFinite(n)) throw new FormProblem(t("form.notANumber", { label, value }))
   return n
 }
 
@@ -164,19 +159,19 @@ const toDraft = (kind: EntryKind, f: Fields, settings: Settings, link: Link): Dr
   }
   switch (kind) {
     case "latch":
-      return { ...common, type: "latch", side: f.side as Side, ...minutes("Duration (minutes)") }
+      return { ...common, type: "latch", side: f.side as Side, ...minutes(t("form.durationMinutes")) }
     case "pump": {
       const sides = {
-        ...amount("leftMl", f.left ?? "", "Left", false),
-        ...amount("rightMl", f.right ?? "", "Right", false)
+        ...amount("leftMl", f.left ?? "", t("form.side.left"), false),
+        ...amount("rightMl", f.right ?? "", t("form.side.right"), false)
       }
       const bothSides = Object.keys(sides).length === 2
       return {
         ...common,
         type: "pump",
         method: f.method as PumpMethod,
-        ...minutes("Duration (minutes)"),
-        ...amount("totalMl", f.total ?? "", "Amount pumped", !bothSides),
+        ...minutes(t("form.durationMinutes")),
+        ...amount("totalMl", f.total ?? "", t("field.totalMl"), !bothSides),
         ...sides
       }
     }
@@ -186,7 +181,7 @@ const toDraft = (kind: EntryKind, f: Fields, settings: Settings, link: Link): Dr
         type: "supplement",
         milk: f.milk as Milk,
         via: f.via as Via,
-        ...amount("ml", f.amount ?? "", "Amount", true),
+        ...amount("ml", f.amount ?? "", t("field.ml"), true),
         ...(f.via === "sns" && f.latch && f.latch !== "none" && !f.latch.startsWith("running|")
           ? { latch: f.latch }
           : {})
@@ -195,20 +190,20 @@ const toDraft = (kind: EntryKind, f: Fields, settings: Settings, link: Link): Dr
       const place = f.place === "clinic" ? "clinic" : "home"
       const clothed = f.clothed === "yes"
       if (settings.weight === "lb-oz") {
-        const lb = num(f.lb ?? "", "Pounds", true) ?? 0
-        const oz = num(f.oz ?? "", "Ounces", false) ?? 0
+        const lb = num(f.lb ?? "", t("form.pounds"), true) ?? 0
+        const oz = num(f.oz ?? "", t("form.ounces"), false) ?? 0
         return { ...common, type: "weigh-in", lb, oz, place, clothed }
       }
       return {
         ...common,
         type: "weigh-in",
-        grams: num(f.grams ?? "", "Weight (g)", true) ?? 0,
+        grams: num(f.grams ?? "", t("form.weightG"), true) ?? 0,
         place,
         clothed
       }
     }
     case "medication": {
-      const dose = num(f.dose ?? "", "Dose", false)
+      const dose = num(f.dose ?? "", t("form.dose"), false)
       const unit = (f.unit ?? "").trim()
       return {
         ...common,
@@ -244,7 +239,7 @@ export function EntryForm(props: {
   const set = (key: string) => (e: { currentTarget: { value: string } }) =>
     setFields((f) => ({ ...f, [key]: e.currentTarget.value }))
   const id = (key: string) => `f-${kind}-${key}`
-  const volUnit = settings.volume === "ml" ? "ml" : "fl oz"
+  const volUnit = volumeUnit(settings.volume)
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault()
@@ -258,7 +253,7 @@ export function EntryForm(props: {
       )
       if (atTouched || from) {
         const at = fromInputValue(atValue, tz)
-        if (at === undefined) throw new FormProblem("Time: enter a date and time")
+        if (at === undefined) throw new FormProblem(t("form.enterTime"))
         draft = { ...draft, at }
       }
       const running = kind === "supplement" && fields.via === "sns" ? parseRunning(latchChoice) : undefined
@@ -272,7 +267,7 @@ export function EntryForm(props: {
           latchBy: running.by,
           latchStartedAt: running.startedAt
         })
-        props.onDone("SNS feed saved: it is linked to the latch when the timer stops")
+        props.onDone(t("form.snsWaiting"))
         return
       }
       makeSync(draft) // throws InvalidEvent naming the field; nothing is written yet
@@ -280,7 +275,9 @@ export function EntryForm(props: {
       if (from) await log.retract(from.id, "corrected")
       const event = await log.append(draft)
       props.onDone(
-        from ? `${kindLabel[kind]} corrected` : `${kindLabel[kind]} saved at ${clock(event.at, tz)}`
+        from
+          ? t("form.corrected", { kind: t(`kind.${kind}`) })
+          : t("form.saved", { kind: t(`kind.${kind}`), time: clock(event.at, tz) })
       )
     } catch (err) {
       setError(err instanceof FormProblem ? err.message : describe(err, settings))
@@ -291,11 +288,15 @@ export function EntryForm(props: {
 
   const runningLatches = [
     ...(log.session?.kind === "latch"
-      ? [{ by: link.caregiver, name: "you", startedAt: log.session.startedAt }]
+      ? [{ by: link.caregiver, name: t("who.you"), startedAt: log.session.startedAt }]
       : []),
     ...log.peers
       .filter((p) => !p.self && p.session?.kind === "latch")
-      .map((p) => ({ by: p.caregiver, name: p.name ?? "other parent", startedAt: p.session!.startedAt }))
+      .map((p) => ({
+        by: p.caregiver,
+        name: p.name ?? t("who.otherParentLower"),
+        startedAt: p.session!.startedAt
+      }))
   ]
   const lastLatches = log.events
     .filter((ev): ev is Extract<Event, { type: "latch" }> => ev.type === "latch")
@@ -306,16 +307,27 @@ export function EntryForm(props: {
       (r) =>
         [
           `running|${r.by}|${r.startedAt}`,
-          `Running now (${r.name}, ${stopwatch((Date.now() - Date.parse(r.startedAt)) / 1000)})`
+          t("form.latch.running", {
+            name: r.name,
+            elapsed: stopwatch((Date.now() - Date.parse(r.startedAt)) / 1000)
+          })
         ] as const
     ),
     ...lastLatches.map(
-      (l) => [l.id, `${clock(l.at, tz)} ${l.side}, ${Math.round(l.durationSec / 60)} min`] as const
+      (l) =>
+        [
+          l.id,
+          t("form.latch.past", {
+            time: clock(l.at, tz),
+            side: t(`side.${l.side}`),
+            duration: minutes(l.durationSec)
+          })
+        ] as const
     ),
-    ["none", "Not linked"]
+    ["none", t("form.latch.none")]
   ]
   const latchChoice = fields.latch || latchOptions[0]?.[0] || "none"
-  const title = `${from ? "Correct" : "Log"} ${kindLabel[kind].toLowerCase()}`
+  const title = t(from ? "form.correct" : "form.log", { kind: t(`kindLower.${kind}`) })
   const field = (key: string, label: string, input: unknown) =>
     html`<div class="field"><label for=${id(key)}>${label}</label>${input}</div>`
   const numberInput = (key: string, extra: Record<string, unknown> = {}) =>
@@ -329,61 +341,61 @@ export function EntryForm(props: {
         return [
           field(
             "side",
-            "Side",
+            t("form.side"),
             select("side", [
-              ["left", "Left"],
-              ["right", "Right"],
-              ["both", "Both"]
+              ["left", t("form.side.left")],
+              ["right", t("form.side.right")],
+              ["both", t("form.side.both")]
             ])
           ),
-          field("minutes", "Duration (minutes)", numberInput("minutes"))
+          field("minutes", t("form.durationMinutes"), numberInput("minutes"))
         ]
       case "pump":
         return [
           field(
             "method",
-            "Method",
+            t("form.method"),
             select("method", [
-              ["electric", "Electric pump"],
-              ["manual", "Manual pump"],
-              ["hand", "Hand expression"]
+              ["electric", t("form.method.electric")],
+              ["manual", t("form.method.manual")],
+              ["hand", t("form.method.hand")]
             ])
           ),
-          field("minutes", "Duration (minutes)", numberInput("minutes")),
-          field("total", `Amount pumped (${volUnit})`, numberInput("total")),
-          html`<details><summary>Per side (optional)</summary>
-            ${field("left", `Left (${volUnit})`, numberInput("left"))}
-            ${field("right", `Right (${volUnit})`, numberInput("right"))}
+          field("minutes", t("form.durationMinutes"), numberInput("minutes")),
+          field("total", t("form.amountPumped", { unit: volUnit }), numberInput("total")),
+          html`<details><summary>${t("form.perSide")}</summary>
+            ${field("left", t("form.left", { unit: volUnit }), numberInput("left"))}
+            ${field("right", t("form.right", { unit: volUnit }), numberInput("right"))}
           </details>`
         ]
       case "supplement":
         return [
-          field("amount", `Amount (${volUnit})`, numberInput("amount")),
+          field("amount", t("form.amount", { unit: volUnit }), numberInput("amount")),
           field(
             "milk",
-            "Milk",
+            t("form.milk"),
             select("milk", [
-              ["formula", "Formula"],
-              ["expressed", "Expressed (own milk)"],
-              ["donor", "Donor milk"]
+              ["formula", t("form.milk.formula")],
+              ["expressed", t("form.milk.expressed")],
+              ["donor", t("form.milk.donor")]
             ])
           ),
           field(
             "via",
-            "Given by",
+            t("form.via"),
             select("via", [
-              ["bottle", "Bottle"],
-              ["cup", "Cup"],
-              ["syringe", "Syringe"],
-              ["spoon", "Spoon"],
-              ["finger", "Finger feeding"],
-              ["sns", "SNS (at the breast)"]
+              ["bottle", t("form.via.bottle")],
+              ["cup", t("form.via.cup")],
+              ["syringe", t("form.via.syringe")],
+              ["spoon", t("form.via.spoon")],
+              ["finger", t("form.via.finger")],
+              ["sns", t("form.via.sns")]
             ])
           ),
           fields.via === "sns"
             ? field(
                 "latch",
-                "During latch",
+                t("form.duringLatch"),
                 html`<select id=${id("latch")} name="latch" onChange=${set("latch")}>${options(latchOptions, latchChoice)}</select>`
               )
             : null
@@ -391,22 +403,22 @@ export function EntryForm(props: {
       case "weigh-in":
         return [
           settings.weight === "g"
-            ? field("grams", "Weight (g)", numberInput("grams", { inputmode: "numeric" }))
-            : html`<div class="row">${field("lb", "Pounds", numberInput("lb"))}${field("oz", "Ounces", numberInput("oz"))}</div>`,
+            ? field("grams", t("form.weightG"), numberInput("grams", { inputmode: "numeric" }))
+            : html`<div class="row">${field("lb", t("form.pounds"), numberInput("lb"))}${field("oz", t("form.ounces"), numberInput("oz"))}</div>`,
           field(
             "place",
-            "Scale",
+            t("form.scale"),
             select("place", [
-              ["home", "Home scale"],
-              ["clinic", "Clinic scale"]
+              ["home", t("form.scale.home")],
+              ["clinic", t("form.scale.clinic")]
             ])
           ),
           field(
             "clothed",
-            "Clothed",
+            t("form.clothed"),
             select("clothed", [
-              ["no", "Undressed"],
-              ["yes", "Clothed"]
+              ["no", t("form.clothed.no")],
+              ["yes", t("form.clothed.yes")]
             ])
           )
         ]
@@ -414,10 +426,10 @@ export function EntryForm(props: {
         return [
           field(
             "name",
-            "Medication name",
+            t("form.medicationName"),
             html`<input id=${id("name")} name="name" value=${fields.name} onInput=${set("name")} autocomplete="off" />`
           ),
-          html`<div class="row">${field("dose", "Dose", numberInput("dose"))}${field("unit", "Unit", html`<input id=${id("unit")} name="unit" value=${fields.unit} onInput=${set("unit")} />`)}</div>`
+          html`<div class="row">${field("dose", t("form.dose"), numberInput("dose"))}${field("unit", t("form.unit"), html`<input id=${id("unit")} name="unit" value=${fields.unit} onInput=${set("unit")} />`)}</div>`
         ]
     }
   })()
@@ -428,7 +440,7 @@ export function EntryForm(props: {
       ${body}
       ${field(
         "at",
-        "Time",
+        t("form.time"),
         html`<input id=${id("at")} type="datetime-local" value=${atValue} onInput=${(e: {
           currentTarget: { value: string }
         }) => {
@@ -438,8 +450,8 @@ export function EntryForm(props: {
       )}
       ${error ? html`<p class="error" role="alert">${error}</p>` : null}
       <div class="actions">
-        <button type="button" class="secondary" onClick=${props.onCancel}>Cancel</button>
-        <button type="submit" class="primary" disabled=${busy}>Save</button>
+        <button type="button" class="secondary" onClick=${props.onCancel}>${t("form.cancel")}</button>
+        <button type="submit" class="primary" disabled=${busy}>${t("form.save")}</button>
       </div>
     </form>
   </div>`

@@ -1,7 +1,7 @@
 // The History screen: the last 14 days as charts (supplement by milk, latches, pumped) and the
 // weight trend with the WHO weight-velocity bands when the child's birth date and sex are set.
 // Charts are Chart.js; each canvas has a text summary for screen readers.
-import { type DayTotals, formatVolume, formatWeight } from "@relactation/core"
+import type { DayTotals } from "@relactation/core"
 import type { EventLog } from "@relactation/sync"
 import {
   BarController,
@@ -17,7 +17,17 @@ import {
   Tooltip
 } from "chart.js"
 import { useEffect, useRef } from "preact/hooks"
+import {
+  dayMonth,
+  grams as gramsText,
+  number,
+  volume,
+  volumeUnit,
+  weight as weightText,
+  whoInterval
+} from "./Format.js"
 import { html } from "./html.js"
+import { t } from "./I18n.js"
 import type { Settings } from "./Link.js"
 import { localDay } from "./Time.js"
 
@@ -89,7 +99,7 @@ export function History(props: { log: EventLog; settings: Settings }) {
   const today = localDay(Date.now(), settings.timeZone, settings.dayStartHour)
   const dates = lastDays(today, 14)
   const byDate = new Map<string, DayTotals>(log.dailyTotals.days.map((d) => [d.date, d]))
-  const labels = dates.map((d) => d.slice(5))
+  const labels = dates.map(dayMonth)
   const pick = (f: (d: DayTotals) => number) =>
     dates.map((d) => {
       const t = byDate.get(d)
@@ -97,7 +107,7 @@ export function History(props: { log: EventLog; settings: Settings }) {
     })
   const imperial = settings.volume === "fl-oz"
   const vol = (ml: number) => (imperial ? Math.round((ml / 29.5735) * 100) / 100 : Math.round(ml))
-  const unit = imperial ? "fl oz" : "ml"
+  const unit = volumeUnit(settings.volume)
   const sum = (xs: Array<number>) => xs.reduce((a, b) => a + b, 0)
 
   const formula = pick((d) => vol(d.supplementByMilk.formula))
@@ -110,62 +120,77 @@ export function History(props: { log: EventLog; settings: Settings }) {
   const trend = log.relactationProgress.trend
   const weight = log.weightTrend
   const wunit = settings.weight
-  const weightLabels = weight.points.map((p) => localDay(p.at, settings.timeZone, 0).slice(5))
+  const weightLabels = weight.points.map((p) => dayMonth(localDay(p.at, settings.timeZone, 0)))
   const grams = weight.points.map((p) =>
     wunit === "g" ? p.grams : Math.round((p.grams / 453.592) * 100) / 100
   )
 
   return html`<div class="history">
-    <h2>Last 14 days</h2>
+    <h2>${t("history.title")}</h2>
     ${
       trend
-        ? html`<p class="note">Supplement: ${formatVolume(trend.lastWeekMlPerDay, settings.volume)} a day this week, ${formatVolume(trend.previousWeekMlPerDay, settings.volume)} the week before (${trend.changeMlPerDay <= 0 ? "" : "+"}${formatVolume(trend.changeMlPerDay, settings.volume)}).</p>`
+        ? html`<p class="note">${t("history.trend", {
+            lastWeek: volume(trend.lastWeekMlPerDay, settings.volume),
+            previousWeek: volume(trend.previousWeekMlPerDay, settings.volume),
+            change: `${trend.changeMlPerDay <= 0 ? "" : "+"}${volume(trend.changeMlPerDay, settings.volume)}`
+          })}</p>`
         : null
     }
     <${ChartBox}
-      label=${`Supplement (${unit}) by milk`}
-      summary=${`Total over 14 days: formula ${sum(formula)}, expressed ${sum(expressed)}, donor ${sum(donor)} ${unit}.`}
+      label=${t("history.supplementChart", { unit })}
+      summary=${t("history.supplementSummary", {
+        formula: number(sum(formula), 2),
+        expressed: number(sum(expressed), 2),
+        donor: number(sum(donor), 2),
+        unit
+      })}
       config=${bars(
         labels,
         [
-          { label: "Formula", data: formula, backgroundColor: COLORS.formula },
-          { label: "Expressed", data: expressed, backgroundColor: COLORS.expressed },
-          { label: "Donor", data: donor, backgroundColor: COLORS.donor }
+          { label: t("history.formula"), data: formula, backgroundColor: COLORS.formula },
+          { label: t("history.expressed"), data: expressed, backgroundColor: COLORS.expressed },
+          { label: t("history.donor"), data: donor, backgroundColor: COLORS.donor }
         ],
         true
       )}
     />
     <${ChartBox}
-      label="Latches (day and night)"
-      summary=${`Today ${(latches.at(-1) ?? 0) + (night.at(-1) ?? 0)} latches, ${sum(latches) + sum(night)} over 14 days.`}
+      label=${t("history.latchesChart")}
+      summary=${t("history.latchesSummary", {
+        today: number((latches.at(-1) ?? 0) + (night.at(-1) ?? 0)),
+        total: number(sum(latches) + sum(night))
+      })}
       config=${bars(
         labels,
         [
-          { label: "Day", data: latches, backgroundColor: COLORS.expressed },
-          { label: "Night", data: night, backgroundColor: COLORS.night }
+          { label: t("history.day"), data: latches, backgroundColor: COLORS.expressed },
+          { label: t("history.night"), data: night, backgroundColor: COLORS.night }
         ],
         true
       )}
     />
     <${ChartBox}
-      label=${`Pumped (${unit})`}
-      summary=${`Today ${pumped.at(-1) ?? 0} ${unit}, ${sum(pumped)} ${unit} over 14 days.`}
-      config=${bars(labels, [{ label: "Pumped", data: pumped, backgroundColor: COLORS.donor }], false)}
+      label=${t("history.pumpedChart", { unit })}
+      summary=${t("history.pumpedSummary", {
+        today: `${number(pumped.at(-1) ?? 0, 2)} ${unit}`,
+        total: `${number(sum(pumped), 2)} ${unit}`
+      })}
+      config=${bars(labels, [{ label: t("history.pumped"), data: pumped, backgroundColor: COLORS.donor }], false)}
     />
-    <h2>Weight</h2>
+    <h2>${t("history.weightTitle")}</h2>
     ${
       weight.points.length === 0
-        ? html`<p class="empty">No weigh-ins yet.</p>`
+        ? html`<p class="empty">${t("history.noWeighIns")}</p>`
         : html`<${ChartBox}
-            label=${`Weight (${wunit === "g" ? "g" : "lb"})`}
-            summary=${`Latest ${formatWeight(weight.points.at(-1)?.grams ?? 0, wunit)}.`}
+            label=${t("history.weightChart", { unit: wunit === "g" ? "g" : "lb" })}
+            summary=${t("history.weightSummary", { weight: weightText(weight.points.at(-1)?.grams ?? 0, wunit) })}
             config=${{
               type: "line",
               data: {
                 labels: weightLabels,
                 datasets: [
                   {
-                    label: "Weight",
+                    label: t("history.weight"),
                     data: grams,
                     borderColor: COLORS.expressed,
                     backgroundColor: COLORS.expressed
@@ -182,22 +207,27 @@ export function History(props: { log: EventLog; settings: Settings }) {
     }
     ${
       weight.last7Days
-        ? html`<p>Last 7 days: ${Math.round(weight.last7Days.gramsPerDay * 7)} g a week (${weight.last7Days.points} weigh-ins).</p>`
+        ? html`<p>${t("history.last7Days", {
+            perWeek: gramsText(weight.last7Days.gramsPerDay * 7),
+            count: number(weight.last7Days.points)
+          })}</p>`
         : null
     }
     ${
       weight.who.length > 0
         ? html`<${ChartBox}
-              label="Monthly gain against WHO weight velocity (g)"
-              summary=${weight.who.map((w) => `${w.interval}: ${Math.round(w.gainGrams)} g, ${w.band}`).join("; ")}
+              label=${t("history.whoChart")}
+              summary=${weight.who
+                .map((w) => `${whoInterval(w.interval)}: ${gramsText(w.gainGrams)}, ${t(`band.${w.band}`)}`)
+                .join("; ")}
               config=${{
                 type: "bar",
                 data: {
-                  labels: weight.who.map((w) => w.interval),
+                  labels: weight.who.map((w) => whoInterval(w.interval)),
                   datasets: [
                     {
                       type: "line",
-                      label: "Baby",
+                      label: t("history.baby"),
                       data: weight.who.map((w) => Math.round(w.gainGrams)),
                       borderColor: COLORS.formula,
                       backgroundColor: COLORS.formula,
@@ -222,14 +252,14 @@ export function History(props: { log: EventLog; settings: Settings }) {
               }}
             />
             <table class="who">
-              <caption>WHO weight velocity (WHO Child Growth Standards)</caption>
-              <thead><tr><th scope="col">Interval</th><th scope="col">Gain</th><th scope="col">P5 / P15 / median / P85</th><th scope="col">Band</th></tr></thead>
+              <caption>${t("history.whoCaption")}</caption>
+              <thead><tr><th scope="col">${t("history.interval")}</th><th scope="col">${t("history.gain")}</th><th scope="col">${t("history.percentiles")}</th><th scope="col">${t("history.band")}</th></tr></thead>
               <tbody>${weight.who.map(
                 (w) =>
-                  html`<tr><td>${w.interval}</td><td>${Math.round(w.gainGrams)} g</td><td>${w.reference.p5} / ${w.reference.p15} / ${w.reference.median} / ${w.reference.p85}</td><td>${w.band}</td></tr>`
+                  html`<tr><td>${whoInterval(w.interval)}</td><td>${gramsText(w.gainGrams)}</td><td>${[w.reference.p5, w.reference.p15, w.reference.median, w.reference.p85].map((g) => number(g, 0)).join(" / ")}</td><td>${t(`band.${w.band}`)}</td></tr>`
               )}</tbody>
             </table>`
-        : html`<p class="note">Set the child’s birth date and sex in Settings to compare gains with the WHO weight-velocity standards.</p>`
+        : html`<p class="note">${t("history.whoHint")}</p>`
     }
   </div>`
 }

@@ -31,6 +31,8 @@ export interface Settings {
   readonly nightStart: number
   readonly nightEnd: number
   readonly theme: "auto" | "dark" | "light"
+  /** `auto` (the phone's language) or a language code; one without a catalog shows English. */
+  readonly language: string
   readonly plan: Plan
 }
 
@@ -47,6 +49,7 @@ export const defaultSettings = (): Settings => ({
   nightStart: 22,
   nightEnd: 6,
   theme: "auto",
+  language: "auto",
   plan: { latches: 10, nightLatches: 2, latchMinutes: 150, pumpedMl: 0, supplementMl: 0 }
 })
 

@@ -9,12 +9,15 @@ import { exportFile, exportReport, type ReportPeriod } from "./Export.js"
 import { caregiverNames, childProfile, projectionOptions } from "./Family.js"
 import { describe } from "./Forms.js"
 import { html } from "./html.js"
+import { languageName, time } from "./Format.js"
+import { choose, LANGUAGES, t } from "./I18n.js"
 import { formatLink, type Link, newId, type Plan, type Settings, saveLink } from "./Link.js"
 
 const hours = Array.from({ length: 24 }, (_, h) => h)
 const hourOptions = (selected: number) =>
   hours.map(
-    (h) => html`<option value=${h} selected=${h === selected}>${String(h).padStart(2, "0")}:00</option>`
+    (h) =>
+      html`<option value=${h} selected=${h === selected}>${time(Date.UTC(2000, 0, 1, h), "UTC")}</option>`
   )
 
 const zones = (): Array<string> => {
@@ -35,19 +38,19 @@ function Invite(props: { link: Link }) {
   }, [url])
   const [copied, setCopied] = useState(false)
   return html`<fieldset>
-    <legend>Invite the other parent</legend>
-    <p class="note">Open this link (or scan the code) on the other parent’s phone. Anyone with it can read and write this log.</p>
-    ${qr ? html`<img class="qr" src=${qr} alt="QR code of the invite link" width="220" height="220" />` : null}
-    <p class="invite-link" aria-label="Invite link">${url}</p>
+    <legend>${t("settings.invite")}</legend>
+    <p class="note">${t("settings.inviteNote")}</p>
+    ${qr ? html`<img class="qr" src=${qr} alt=${t("settings.inviteQr")} width="220" height="220" />` : null}
+    <p class="invite-link" aria-label=${t("settings.inviteLink")}>${url}</p>
     <button class="big" onClick=${async () => {
       try {
-        if (navigator.share) await navigator.share({ title: "Relactation log", url })
+        if (navigator.share) await navigator.share({ title: t("settings.shareTitle"), url })
         else await navigator.clipboard.writeText(url)
         setCopied(true)
       } catch {
         setCopied(false)
       }
-    }}>${copied ? "Shared" : "Share or copy link"}</button>
+    }}>${copied ? t("settings.shared") : t("settings.share")}</button>
   </fieldset>`
 }
 
@@ -70,7 +73,9 @@ export function SettingsScreen(props: {
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>()
   const [period, setPeriod] = useState<ReportPeriod>("all")
   const exporting = (run: () => Promise<void>) => () =>
-    run().catch((e: unknown) => setMessage({ text: `Export: ${(e as Error).message}`, error: true }))
+    run().catch((e: unknown) =>
+      setMessage({ text: t("settings.exportFailed", { reason: (e as Error).message }), error: true })
+    )
 
   const change = (patch: Partial<Settings>) => {
     const next = { ...settings, ...patch }
@@ -93,7 +98,7 @@ export function SettingsScreen(props: {
         ...(profile.sex === "female" || profile.sex === "male" ? { sex: profile.sex } : {})
       })
       if (event.type === "child") log.setProjectionOptions(projectionOptions(settings, link, event))
-      setMessage({ text: "Child profile saved", error: false })
+      setMessage({ text: t("settings.childSaved"), error: false })
     } catch (err) {
       setMessage({ text: describe(err, settings), error: true })
     }
@@ -104,7 +109,7 @@ export function SettingsScreen(props: {
       await log.append({ type: "caregiver", child: link.child, by: link.caregiver, name: name.trim() })
       saveLink({ ...link, name: name.trim() })
       log.setPresenceName(name.trim())
-      setMessage({ text: "Name saved", error: false })
+      setMessage({ text: t("settings.nameSaved"), error: false })
     } catch (err) {
       setMessage({ text: describe(err, settings), error: true })
     }
@@ -122,125 +127,136 @@ export function SettingsScreen(props: {
       </select></div>`
 
   return html`<div class="settings">
-    <h2>Settings</h2>
+    <h2>${t("settings.title")}</h2>
     <p class="message" role="status" aria-live="polite">${message && !message.error ? message.text : ""}</p>
     ${message?.error ? html`<p class="error" role="alert">${message.text}</p>` : null}
     <fieldset>
-      <legend>Units and display</legend>
+      <legend>${t("settings.display")}</legend>
+      ${sel(
+        "s-language",
+        t("settings.language"),
+        settings.language,
+        [
+          [
+            "auto",
+            t("settings.language.auto", {
+              language: languageName(choose("auto", navigator.languages).language)
+            })
+          ],
+          ...Object.entries(LANGUAGES).map(([code, own]) => [code, own] as const)
+        ],
+        (v) => change({ language: v })
+      )}
       ${sel(
         "s-volume",
-        "Volume",
+        t("settings.volume"),
         settings.volume,
         [
-          ["ml", "Millilitres (ml)"],
-          ["fl-oz", "Fluid ounces (fl oz)"]
+          ["ml", t("settings.volume.ml")],
+          ["fl-oz", t("settings.volume.flOz")]
         ],
         (v) => change({ volume: v === "fl-oz" ? "fl-oz" : "ml" })
       )}
       ${sel(
         "s-weight",
-        "Weight",
+        t("settings.weight"),
         settings.weight,
         [
-          ["g", "Grams (g)"],
-          ["lb-oz", "Pounds and ounces"]
+          ["g", t("settings.weight.g")],
+          ["lb-oz", t("settings.weight.lbOz")]
         ],
         (v) => change({ weight: v === "lb-oz" ? "lb-oz" : "g" })
       )}
       ${sel(
         "s-theme",
-        "Theme",
+        t("settings.theme"),
         settings.theme,
         [
-          ["auto", "Dark at night (automatic)"],
-          ["dark", "Always dark"],
-          ["light", "Always light"]
+          ["auto", t("settings.theme.auto")],
+          ["dark", t("settings.theme.dark")],
+          ["light", t("settings.theme.light")]
         ],
         (v) => change({ theme: v === "dark" || v === "light" ? v : "auto" })
       )}
     </fieldset>
     <fieldset>
-      <legend>Days</legend>
+      <legend>${t("settings.days")}</legend>
       <div class="field">
-        <label for="s-zone">Time zone</label>
+        <label for="s-zone">${t("settings.timeZone")}</label>
         <input id="s-zone" list="s-zones" value=${zone} onInput=${(e: { currentTarget: { value: string } }) => setZone(e.currentTarget.value)}
           onChange=${(e: { currentTarget: { value: string } }) => {
             const v = e.currentTarget.value.trim()
             if (isTimeZone(v)) change({ timeZone: v })
-            else
-              setMessage({
-                text: `Time zone: “${v}” is not an IANA time zone name such as Europe/Berlin`,
-                error: true
-              })
+            else setMessage({ text: t("settings.badZone", { zone: v }), error: true })
           }} />
         <datalist id="s-zones">${zones().map((z) => html`<option value=${z} />`)}</datalist>
       </div>
-      <div class="field"><label for="s-daystart">Day starts at</label>
+      <div class="field"><label for="s-daystart">${t("settings.dayStart")}</label>
         <select id="s-daystart" onChange=${(e: { currentTarget: { value: string } }) => change({ dayStartHour: Number(e.currentTarget.value) })}>${hourOptions(settings.dayStartHour)}</select></div>
       <div class="row">
-        <div class="field"><label for="s-night-start">Night from</label>
+        <div class="field"><label for="s-night-start">${t("settings.nightFrom")}</label>
           <select id="s-night-start" onChange=${(e: { currentTarget: { value: string } }) => change({ nightStart: Number(e.currentTarget.value) })}>${hourOptions(settings.nightStart)}</select></div>
-        <div class="field"><label for="s-night-end">Night until</label>
+        <div class="field"><label for="s-night-end">${t("settings.nightUntil")}</label>
           <select id="s-night-end" onChange=${(e: { currentTarget: { value: string } }) => change({ nightEnd: Number(e.currentTarget.value) })}>${hourOptions(settings.nightEnd)}</select></div>
       </div>
     </fieldset>
     <fieldset>
-      <legend>Daily plan (from your lactation consultant)</legend>
+      <legend>${t("settings.plan")}</legend>
       <div class="row">
-        <div class="field"><label for="p-latches">Latches</label><input id="p-latches" inputmode="numeric" value=${settings.plan.latches} onChange=${changePlan("latches")} /></div>
-        <div class="field"><label for="p-night">Night latches</label><input id="p-night" inputmode="numeric" value=${settings.plan.nightLatches} onChange=${changePlan("nightLatches")} /></div>
+        <div class="field"><label for="p-latches">${t("settings.plan.latches")}</label><input id="p-latches" inputmode="numeric" value=${settings.plan.latches} onChange=${changePlan("latches")} /></div>
+        <div class="field"><label for="p-night">${t("settings.plan.nightLatches")}</label><input id="p-night" inputmode="numeric" value=${settings.plan.nightLatches} onChange=${changePlan("nightLatches")} /></div>
       </div>
       <div class="row">
-        <div class="field"><label for="p-minutes">Latch minutes</label><input id="p-minutes" inputmode="numeric" value=${settings.plan.latchMinutes} onChange=${changePlan("latchMinutes")} /></div>
-        <div class="field"><label for="p-pumped">Pumped ml</label><input id="p-pumped" inputmode="numeric" value=${settings.plan.pumpedMl} onChange=${changePlan("pumpedMl")} /></div>
+        <div class="field"><label for="p-minutes">${t("settings.plan.latchMinutes")}</label><input id="p-minutes" inputmode="numeric" value=${settings.plan.latchMinutes} onChange=${changePlan("latchMinutes")} /></div>
+        <div class="field"><label for="p-pumped">${t("settings.plan.pumped")}</label><input id="p-pumped" inputmode="numeric" value=${settings.plan.pumpedMl} onChange=${changePlan("pumpedMl")} /></div>
       </div>
-      <div class="field"><label for="p-supplement">Supplement ml at most (0: no limit)</label><input id="p-supplement" inputmode="numeric" value=${settings.plan.supplementMl} onChange=${changePlan("supplementMl")} /></div>
+      <div class="field"><label for="p-supplement">${t("settings.plan.supplement")}</label><input id="p-supplement" inputmode="numeric" value=${settings.plan.supplementMl} onChange=${changePlan("supplementMl")} /></div>
     </fieldset>
     <form onSubmit=${saveProfile} noValidate>
       <fieldset>
-        <legend>Child</legend>
-        <div class="field"><label for="c-name">Child’s name</label><input id="c-name" value=${profile.name} onInput=${(e: { currentTarget: { value: string } }) => setProfile({ ...profile, name: e.currentTarget.value })} /></div>
-        <div class="field"><label for="c-birth">Birth date</label><input id="c-birth" type="date" value=${profile.birthDate} onInput=${(e: { currentTarget: { value: string } }) => setProfile({ ...profile, birthDate: e.currentTarget.value })} /></div>
-        <div class="field"><label for="c-sex">Sex (for the WHO growth reference)</label>
+        <legend>${t("settings.child")}</legend>
+        <div class="field"><label for="c-name">${t("settings.childName")}</label><input id="c-name" value=${profile.name} onInput=${(e: { currentTarget: { value: string } }) => setProfile({ ...profile, name: e.currentTarget.value })} /></div>
+        <div class="field"><label for="c-birth">${t("settings.birthDate")}</label><input id="c-birth" type="date" value=${profile.birthDate} onInput=${(e: { currentTarget: { value: string } }) => setProfile({ ...profile, birthDate: e.currentTarget.value })} /></div>
+        <div class="field"><label for="c-sex">${t("settings.sex")}</label>
           <select id="c-sex" onChange=${(e: { currentTarget: { value: string } }) => setProfile({ ...profile, sex: e.currentTarget.value })}>
             ${[
-              ["", "Not set"],
-              ["female", "Female"],
-              ["male", "Male"]
+              ["", t("settings.sex.unset")],
+              ["female", t("settings.sex.female")],
+              ["male", t("settings.sex.male")]
             ].map(([v, l]) => html`<option value=${v} selected=${v === profile.sex}>${l}</option>`)}
           </select></div>
-        <button class="primary big" type="submit">Save child profile</button>
+        <button class="primary big" type="submit">${t("settings.saveChild")}</button>
       </fieldset>
     </form>
     <form onSubmit=${saveName} noValidate>
       <fieldset>
-        <legend>You</legend>
-        <div class="field"><label for="me-name">Your name (shown to the other parent)</label><input id="me-name" value=${name} onInput=${(e: { currentTarget: { value: string } }) => setName(e.currentTarget.value)} /></div>
-        <button class="primary big" type="submit">Save name</button>
+        <legend>${t("settings.you")}</legend>
+        <div class="field"><label for="me-name">${t("settings.yourName")}</label><input id="me-name" value=${name} onInput=${(e: { currentTarget: { value: string } }) => setName(e.currentTarget.value)} /></div>
+        <button class="primary big" type="submit">${t("settings.saveName")}</button>
       </fieldset>
     </form>
     <${Invite} link=${link} />
     <fieldset>
-      <legend>Export for the clinician</legend>
+      <legend>${t("settings.export")}</legend>
       <div class="quick">
-        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "events.csv"))}>Entries CSV</button>
-        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "events.json"))}>Entries JSON</button>
-        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "daily-totals.csv"))}>Daily totals CSV</button>
-        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "daily-totals.json"))}>Daily totals JSON</button>
+        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "events.csv"))}>${t("settings.export.eventsCsv")}</button>
+        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "events.json"))}>${t("settings.export.eventsJson")}</button>
+        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "daily-totals.csv"))}>${t("settings.export.totalsCsv")}</button>
+        <button class="big" onClick=${exporting(() => exportFile(log, settings, link.child, "daily-totals.json"))}>${t("settings.export.totalsJson")}</button>
       </div>
-      <div class="field"><label for="report-period">Report period</label>
+      <div class="field"><label for="report-period">${t("settings.reportPeriod")}</label>
         <select id="report-period" onChange=${(e: { currentTarget: { value: string } }) => setPeriod(e.currentTarget.value as ReportPeriod)}>
           ${[
-            ["all", "The whole course"],
-            ["30", "The last 30 days"],
-            ["14", "The last 14 days"]
+            ["all", t("settings.period.all")],
+            ["30", t("settings.period.30")],
+            ["14", t("settings.period.14")]
           ].map(([v, l]) => html`<option value=${v} selected=${v === period}>${l}</option>`)}
         </select></div>
       <div class="quick">
-        <button class="big" onClick=${exporting(() => exportReport(log, settings, link.child, period, "report.pdf"))}>Download PDF report</button>
-        <button class="big" onClick=${exporting(() => exportReport(log, settings, link.child, period, "fhir.json"))}>FHIR (R4) JSON</button>
+        <button class="big" onClick=${exporting(() => exportReport(log, settings, link.child, period, "report.pdf"))}>${t("settings.export.pdf")}</button>
+        <button class="big" onClick=${exporting(() => exportReport(log, settings, link.child, period, "fhir.json"))}>${t("settings.export.fhir")}</button>
       </div>
     </fieldset>
-    <p class="note">Log ${link.log} · relay ${link.relay}</p>
+    <p class="note">${t("settings.footer", { log: link.log, relay: link.relay })}</p>
   </div>`
 }

@@ -1,14 +1,14 @@
 // Local time in the family's time zone (not the phone's): core's rules, so a screen's "today" is the
 // day the projections count an entry on.
 import { instantOfLocalDateTime, isNightAt, localDateOf, localDateTimeOf } from "@relactation/core"
+import { duration, time } from "./Format.js"
 
 /** The local day (YYYY-MM-DD) an instant counts on, for a day that starts at `dayStartHour`. */
 export const localDay = (at: string | number, timeZone: string, dayStartHour: number): string =>
   localDateOf(at, { timeZone, dayStartHour })
 
-/** `HH:MM` in the zone. */
-export const clock = (at: string | number, timeZone: string): string =>
-  localDateTimeOf(at, timeZone).slice(11, 16)
+/** The clock time in the zone, 24- or 12-hour as the chosen locale has it (Intl). */
+export const clock = (at: string | number, timeZone: string): string => time(at, timeZone)
 
 /** The value of an `<input type="datetime-local">` showing this instant in the zone. */
 export const toInputValue = (ms: number, timeZone: string): string =>
@@ -27,12 +27,8 @@ export const stopwatch = (seconds: number): string => {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`
 }
 
-/** `40 s` / `15 min` / `1 h 5 min`. */
-export const minutes = (seconds: number): string => {
-  if (seconds < 60) return `${Math.round(seconds)} s`
-  const m = Math.round(seconds / 60)
-  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`
-}
+/** `40 s` / `15 min` / `1 h 5 min`, in the chosen locale's short units. */
+export const minutes = (seconds: number): string => duration(seconds)
 
 /** Whether the local time of `ms` is inside the night window (which may wrap midnight). */
 export const isNight = (ms: number, timeZone: string, start: number, end: number): boolean =>

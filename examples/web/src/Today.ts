@@ -1,10 +1,12 @@
 // The Today screen: the nursing timer (mine and the other phone's, live), quick entry, totals
 // against the plan, and today's entries with who logged each, undo and correct.
-import { formatVolume, formatWeight, mlFromFlOz } from "@relactation/core"
+import { mlFromFlOz } from "@relactation/core"
 import type { EventLog, RunningSession } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
 import { caregiverNames, currentEntries, type Entry, useNow } from "./Family.js"
-import { describe, EntryForm, type EntryKind, kindLabel } from "./Forms.js"
+import { describe, EntryForm, type EntryKind } from "./Forms.js"
+import { number, volume, volumeUnit, weight } from "./Format.js"
+import { t } from "./I18n.js"
 import { html } from "./html.js"
 import { loadPending, onPendingChange, savePendingUnlinked } from "./PendingSns.js"
 import type { Link, Settings } from "./Link.js"
@@ -35,7 +37,9 @@ export const resumeSession = (log: EventLog): void => {
 }
 
 const sessionLabel = (s: RunningSession): string =>
-  s.kind === "latch" ? `Latch ${s.side ?? ""}`.trim() : `Pump ${s.method ?? ""}`.trim()
+  s.kind === "latch"
+    ? t("timer.session.latch", { side: s.side === undefined ? "" : t(`side.${s.side}`) }).trim()
+    : t("timer.session.pump", { method: s.method === undefined ? "" : t(`method.${s.method}`) }).trim()
 
 function Timer(props: { log: EventLog; settings: Settings; onMessage: (m: string) => void }) {
   const { log, settings } = props
@@ -50,16 +54,22 @@ function Timer(props: { log: EventLog; settings: Settings; onMessage: (m: string
   }, [mine])
   const elapsed = (s: RunningSession) => (now - Date.parse(s.startedAt)) / 1000
   const durationOf = (s: RunningSession) => Math.min(14_400, Math.max(1, Math.round(elapsed(s))))
-  const volUnit = settings.volume === "ml" ? "ml" : "fl oz"
+  const volUnit = volumeUnit(settings.volume)
   const start = (session: Parameters<EventLog["startSession"]>[0]) => {
     const s = log.startSession(session)
     localStorage.setItem(SESSION_KEY, JSON.stringify(s))
     setError("")
   }
-  const saved = (s: RunningSession, durationSec: number, at: string, who = "") =>
+  const saved = (s: RunningSession, durationSec: number, at: string, who?: string) => {
+    const values = {
+      session: sessionLabel(s),
+      duration: minutes(durationSec),
+      time: clock(at, settings.timeZone)
+    }
     props.onMessage(
-      `${who}${sessionLabel(s)} saved: ${minutes(durationSec)} from ${clock(at, settings.timeZone)}`
+      who === undefined ? t("timer.saved", values) : t("timer.savedTheirs", { ...values, name: who })
     )
+  }
   const stop = async () => {
     if (!mine) return
     const durationSec = durationOf(mine)
@@ -68,7 +78,7 @@ function Timer(props: { log: EventLog; settings: Settings; onMessage: (m: string
       // A pump session needs its amount (0 is fine: stimulation counts).
       const n = Number(pumped.trim().replace(",", "."))
       if (pumped.trim() === "" || !Number.isFinite(n)) {
-        setError(`Amount pumped (${volUnit}): enter a number, 0 is fine`)
+        setError(t("timer.pumpAmountMissing", { unit: volUnit }))
         return
       }
       amount = { totalMl: settings.volume === "ml" ? n : mlFromFlOz(n) }
@@ -88,23 +98,23 @@ function Timer(props: { log: EventLog; settings: Settings; onMessage: (m: string
     try {
       const durationSec = durationOf(s)
       const event = await log.stopSession({ peer: clientId, durationSec })
-      if (event) saved(s, durationSec, event.at, `${name}’s `)
+      if (event) saved(s, durationSec, event.at, name)
     } catch (err) {
       setError(describe(err, settings))
     }
   }
-  return html`<section class="timer" aria-label="Timer">
+  return html`<section class="timer" aria-label=${t("timer.label")}>
     ${others.map((p) => {
       const s = p.session!
-      const name = p.name ?? "Other phone"
+      const name = p.name ?? t("who.otherPhone")
       return html`<div class="peer-session">
         <p role="status">
           <span class="dot live" aria-hidden="true"></span>
-          ${name}: ${sessionLabel(s)} running ${stopwatch(elapsed(s))}
+          ${t("timer.peerRunning", { name, session: sessionLabel(s), elapsed: stopwatch(elapsed(s)) })}
         </p>
         ${
           s.kind === "latch"
-            ? html`<button class="secondary" onClick=${() => stopTheirs(p.clientId, s, name)}>Stop ${name}’s latch</button>`
+            ? html`<button class="secondary" onClick=${() => stopTheirs(p.clientId, s, name)}>${t("timer.stopTheirs", { name })}</button>`
             : null
         }
       </div>`
@@ -112,70 +122,83 @@ function Timer(props: { log: EventLog; settings: Settings; onMessage: (m: string
     ${
       mine
         ? html`<div class="running">
-            <p class="elapsed" role="timer" aria-label=${`${sessionLabel(mine)} running`}>${stopwatch(elapsed(mine))}</p>
-            <p>${sessionLabel(mine)} since ${clock(mine.startedAt, settings.timeZone)}</p>
+            <p class="elapsed" role="timer" aria-label=${t("timer.running", { session: sessionLabel(mine) })}>${stopwatch(elapsed(mine))}</p>
+            <p>${t("timer.since", { session: sessionLabel(mine), time: clock(mine.startedAt, settings.timeZone) })}</p>
             ${
               mine.kind === "pump"
                 ? html`<div class="field">
-                    <label for="pump-stop-amount">Amount pumped (${volUnit})</label>
+                    <label for="pump-stop-amount">${t("timer.pumpAmount", { unit: volUnit })}</label>
                     <input id="pump-stop-amount" inputmode="decimal" value=${pumped}
                       onInput=${(e: { currentTarget: { value: string } }) => setPumped(e.currentTarget.value)} />
                   </div>`
                 : null
             }
-            <button class="primary huge stop" onClick=${stop}>Stop ${mine.kind}</button>
+            <button class="primary huge stop" onClick=${stop}>${t(`timer.stop.${mine.kind}`)}</button>
           </div>`
         : html`<div class="starts">
-            <button class="huge" onClick=${() => start({ kind: "latch", side: "left" })}>Start left</button>
-            <button class="huge" onClick=${() => start({ kind: "latch", side: "right" })}>Start right</button>
-            <button class="huge" onClick=${() => start({ kind: "latch", side: "both" })}>Start both</button>
-            <button class="huge secondary" onClick=${() => start({ kind: "pump", method: "electric" })}>Start pump</button>
+            <button class="huge" onClick=${() => start({ kind: "latch", side: "left" })}>${t("timer.startLeft")}</button>
+            <button class="huge" onClick=${() => start({ kind: "latch", side: "right" })}>${t("timer.startRight")}</button>
+            <button class="huge" onClick=${() => start({ kind: "latch", side: "both" })}>${t("timer.startBoth")}</button>
+            <button class="huge secondary" onClick=${() => start({ kind: "pump", method: "electric" })}>${t("timer.startPump")}</button>
           </div>`
     }
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
   </section>`
 }
 
-/** A one-line description of an entry, in the chosen units. */
-export const describeEntry = (e: Entry, settings: Settings, tz: string): string => {
-  const vol = (ml: number) => formatVolume(ml, settings.volume)
+/** A one-line description of an entry, in the chosen units and language. */
+export const describeEntry = (e: Entry, settings: Settings, _tz: string): string => {
+  const vol = (ml: number) => volume(ml, settings.volume)
   switch (e.type) {
     case "latch":
-      return `${e.side}, ${minutes(e.durationSec)}`
+      return t("entry.latch", { side: t(`side.${e.side}`), duration: minutes(e.durationSec) })
     case "pump": {
       const sides =
         e.leftMl !== undefined || e.rightMl !== undefined
-          ? ` (left ${vol(e.leftMl ?? 0)}, right ${vol(e.rightMl ?? 0)})`
+          ? t("entry.pumpSides", { left: vol(e.leftMl ?? 0), right: vol(e.rightMl ?? 0) })
           : ""
-      return `${vol(e.totalMl)}${sides}, ${minutes(e.durationSec)}, ${e.method}`
+      return t("entry.pump", {
+        amount: vol(e.totalMl),
+        sides,
+        duration: minutes(e.durationSec),
+        method: t(`method.${e.method}`)
+      })
     }
     case "supplement":
-      return `${vol(e.ml)} ${e.milk}, ${e.via === "sns" ? "SNS" : e.via}${e.latch ? " during a latch" : ""}`
+      return (
+        t("entry.supplement", { amount: vol(e.ml), milk: t(`milk.${e.milk}`), via: t(`via.${e.via}`) }) +
+        (e.latch ? t("entry.duringLatch") : "")
+      )
     case "weigh-in":
-      return `${formatWeight(e.grams, settings.weight)}${e.place ? `, ${e.place} scale` : ""}${e.clothed ? ", clothed" : ""}`
+      return (
+        t("entry.weighIn", { weight: weight(e.grams, settings.weight) }) +
+        (e.place ? t(`entry.scale.${e.place}`) : "") +
+        (e.clothed ? t("entry.clothed") : "")
+      )
     case "medication":
-      return `${e.name}${e.dose === undefined ? "" : ` ${e.dose}${e.unit ? ` ${e.unit}` : ""}`}${tz ? "" : ""}`
+      // The name, dose and unit are what the caregiver typed: shown as typed.
+      return `${e.name}${e.dose === undefined ? "" : ` ${e.dose}${e.unit ? ` ${e.unit}` : ""}`}`
   }
 }
 
 function Totals(props: { log: EventLog; settings: Settings; day: string }) {
   const { log, settings, day } = props
-  const t = log.dailyTotals.days.find((d) => d.date === day)
+  const d = log.dailyTotals.days.find((x) => x.date === day)
   const plan = settings.plan
-  const vol = (ml: number) => formatVolume(ml, settings.volume)
+  const vol = (ml: number) => volume(ml, settings.volume)
   const row = (label: string, value: string, goal: string | undefined, testId: string) =>
     html`<div class="total" data-total=${testId}><dt>${label}</dt><dd>${value}${goal ? html`<span class="goal"> / ${goal}</span>` : null}</dd></div>`
-  const byMilk = t?.supplementByMilk
+  const byMilk = d?.supplementByMilk
   return html`<section aria-labelledby="totals-h">
-    <h2 id="totals-h">Today’s totals</h2>
-    <dl class="totals" aria-label="Today’s totals">
-      ${row("Latches", String(t?.latches ?? 0), String(plan.latches), "latches")}
-      ${row("Night latches", String(t?.nightLatches ?? 0), String(plan.nightLatches), "night")}
-      ${row("Latch minutes", String(Math.round(t?.latchMinutes ?? 0)), String(plan.latchMinutes), "minutes")}
-      ${row("Pumped", vol(t?.pumpedMl ?? 0), plan.pumpedMl > 0 ? vol(plan.pumpedMl) : undefined, "pumped")}
-      ${row("Supplement", vol(t?.supplementMl ?? 0), plan.supplementMl > 0 ? `at most ${vol(plan.supplementMl)}` : undefined, "supplement")}
+    <h2 id="totals-h">${t("totals.title")}</h2>
+    <dl class="totals" aria-label=${t("totals.title")}>
+      ${row(t("totals.latches"), number(d?.latches ?? 0), number(plan.latches), "latches")}
+      ${row(t("totals.nightLatches"), number(d?.nightLatches ?? 0), number(plan.nightLatches), "night")}
+      ${row(t("totals.latchMinutes"), number(Math.round(d?.latchMinutes ?? 0)), number(plan.latchMinutes), "minutes")}
+      ${row(t("totals.pumped"), vol(d?.pumpedMl ?? 0), plan.pumpedMl > 0 ? vol(plan.pumpedMl) : undefined, "pumped")}
+      ${row(t("totals.supplement"), vol(d?.supplementMl ?? 0), plan.supplementMl > 0 ? t("totals.atMost", { amount: vol(plan.supplementMl) }) : undefined, "supplement")}
     </dl>
-    <p class="by-milk">Formula ${vol(byMilk?.formula ?? 0)} · expressed ${vol(byMilk?.expressed ?? 0)} · donor ${vol(byMilk?.donor ?? 0)}</p>
+    <p class="by-milk">${t("totals.byMilk", { formula: vol(byMilk?.formula ?? 0), expressed: vol(byMilk?.expressed ?? 0), donor: vol(byMilk?.donor ?? 0) })}</p>
   </section>`
 }
 
@@ -191,23 +214,24 @@ function Entries(props: {
   const tz = settings.timeZone
   const names = caregiverNames(log.events)
   const today = currentEntries(log.events).filter((e) => localDay(e.at, tz, settings.dayStartHour) === day)
-  const who = (by: string) => (by === link.caregiver ? "you" : (names.get(by) ?? "other parent"))
+  const who = (by: string) =>
+    by === link.caregiver ? t("who.you") : (names.get(by) ?? t("who.otherParentLower"))
   const undo = async (e: Entry) => {
     await log.retract(e.id, "undone")
-    props.onMessage(`${kindLabel[e.type]} at ${clock(e.at, tz)} removed`)
+    props.onMessage(t("entries.removed", { kind: t(`kind.${e.type}`), time: clock(e.at, tz) }))
   }
   return html`<section aria-labelledby="entries-h">
-    <h2 id="entries-h">Today’s entries</h2>
-    ${today.length === 0 ? html`<p class="empty">Nothing logged yet today.</p>` : null}
-    <ul class="entries" aria-label="Today’s entries">
+    <h2 id="entries-h">${t("entries.title")}</h2>
+    ${today.length === 0 ? html`<p class="empty">${t("entries.empty")}</p>` : null}
+    <ul class="entries" aria-label=${t("entries.title")}>
       ${today.map(
         (e) => html`<li key=${e.id} class=${`entry ${e.type}`}>
           <time datetime=${e.at}>${clock(e.at, tz)}</time>
-          <div class="what"><strong>${kindLabel[e.type]}</strong> ${describeEntry(e, settings, tz)}
-            <small class="who">by ${who(e.by)}</small></div>
+          <div class="what"><strong>${t(`kind.${e.type}`)}</strong> ${describeEntry(e, settings, tz)}
+            <small class="who">${t("entries.by", { who: who(e.by) })}</small></div>
           <div class="entry-actions">
-            <button class="small secondary" aria-label=${`Correct ${kindLabel[e.type].toLowerCase()} at ${clock(e.at, tz)}`} onClick=${() => props.onCorrect(e)}>Correct</button>
-            <button class="small secondary" aria-label=${`Undo ${kindLabel[e.type].toLowerCase()} at ${clock(e.at, tz)}`} onClick=${() => undo(e)}>Undo</button>
+            <button class="small secondary" aria-label=${t("entries.correctLabel", { kind: t(`kindLower.${e.type}`), time: clock(e.at, tz) })} onClick=${() => props.onCorrect(e)}>${t("entries.correct")}</button>
+            <button class="small secondary" aria-label=${t("entries.undoLabel", { kind: t(`kindLower.${e.type}`), time: clock(e.at, tz) })} onClick=${() => undo(e)}>${t("entries.undo")}</button>
           </div>
         </li>`
       )}
@@ -222,15 +246,15 @@ function Waiting(props: { log: EventLog; settings: Settings }) {
   const pending = loadPending(log.logId)
   if (pending.length === 0) return null
   return html`<section aria-labelledby="waiting-h">
-    <h2 id="waiting-h">Waiting for the latch to stop</h2>
-    <ul class="entries" aria-label="Waiting for the latch to stop">
+    <h2 id="waiting-h">${t("waiting.title")}</h2>
+    <ul class="entries" aria-label=${t("waiting.title")}>
       ${pending.map(
         (p) => html`<li key=${p.key} class="entry supplement">
           <time>${p.draft.at === undefined ? "" : clock(new Date(p.draft.at).getTime(), settings.timeZone)}</time>
-          <div class="what"><strong>SNS</strong> ${formatVolume(p.draft.ml ?? mlFromFlOz(p.draft.flOz ?? 0), settings.volume)} ${p.draft.milk}
-            <small class="who">linked to the running latch when its timer stops</small></div>
+          <div class="what"><strong>${t("waiting.sns")}</strong> ${volume(p.draft.ml ?? mlFromFlOz(p.draft.flOz ?? 0), settings.volume)} ${t(`milk.${p.draft.milk}`)}
+            <small class="who">${t("waiting.note")}</small></div>
           <div class="entry-actions">
-            <button class="small secondary" onClick=${() => savePendingUnlinked(log, p.key)}>Save without link</button>
+            <button class="small secondary" onClick=${() => savePendingUnlinked(log, p.key)}>${t("waiting.saveUnlinked")}</button>
           </div>
         </li>`
       )}
@@ -246,10 +270,10 @@ export function Today(props: { log: EventLog; link: Link; settings: Settings }) 
   const quick: ReadonlyArray<EntryKind> = ["pump", "supplement", "weigh-in", "medication", "latch"]
   return html`<div class="today">
     <${Timer} log=${log} settings=${settings} onMessage=${setMessage} />
-    <section class="quick" aria-label="Quick entry">
+    <section class="quick" aria-label=${t("quick.label")}>
       ${quick.map(
         (k) =>
-          html`<button class="big" onClick=${() => setForm({ kind: k })}>${k === "latch" ? "Past latch" : `+ ${kindLabel[k]}`}</button>`
+          html`<button class="big" onClick=${() => setForm({ kind: k })}>${k === "latch" ? t("quick.pastLatch") : t("quick.add", { kind: t(`kind.${k}`) })}</button>`
       )}
     </section>
     <p class="message" role="status" aria-live="polite">${message}</p>

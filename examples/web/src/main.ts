@@ -5,6 +5,7 @@ import { render } from "preact"
 import { App } from "./App.js"
 import { caregiverNames, openFamily, projectionOptions, childProfile } from "./Family.js"
 import { html } from "./html.js"
+import { choose, setLanguage, t } from "./I18n.js"
 import { loadLink, loadSettings, parseFragment, saveLink } from "./Link.js"
 import { resolvePending } from "./PendingSns.js"
 import { resumeSession } from "./Today.js"
@@ -14,8 +15,8 @@ const root = document.getElementById("app")!
 
 function Welcome() {
   return html`<main class="welcome">
-    <h1>Relactation</h1>
-    <p>Open the link a caregiver shared with you (or the one the demo printed) on this phone.</p>
+    <h1>${t("app.title")}</h1>
+    <p>${t("welcome.intro")}</p>
     <form onSubmit=${(e: SubmitEvent) => {
       e.preventDefault()
       const value = new FormData(e.currentTarget as HTMLFormElement).get("link")
@@ -23,14 +24,15 @@ function Welcome() {
       if (hash && parseFragment(hash)) location.assign(`${location.pathname}#${hash}`)
       location.reload()
     }}>
-      <label for="paste-link">Paste a caregiver link</label>
+      <label for="paste-link">${t("welcome.paste")}</label>
       <input id="paste-link" name="link" type="url" />
-      <button class="primary big" type="submit">Join</button>
+      <button class="primary big" type="submit">${t("welcome.join")}</button>
     </form>
   </main>`
 }
 
 const start = async () => {
+  setLanguage(choose(loadSettings().language, navigator.languages))
   const fromUrl = parseFragment(location.hash)
   if (fromUrl) {
     saveLink(fromUrl)
@@ -42,7 +44,7 @@ const start = async () => {
     return
   }
   const settings = loadSettings()
-  render(html`<p class="loading" role="status">Opening the family log…</p>`, root)
+  render(html`<p class="loading" role="status">${t("app.opening")}</p>`, root)
   const log = await openFamily(link, settings)
   const child = childProfile(log.events, link.child)
   if (child) log.setProjectionOptions(projectionOptions(settings, link, child))
@@ -63,5 +65,5 @@ const start = async () => {
 }
 
 start().catch((error: unknown) => {
-  render(html`<p class="error" role="alert">Could not open the log: ${String(error)}</p>`, root)
+  render(html`<p class="error" role="alert">${t("app.openFailed", { reason: String(error) })}</p>`, root)
 })

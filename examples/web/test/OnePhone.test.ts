@@ -218,7 +218,7 @@ describe("one phone", () => {
     await page.getByRole("img", { name: /Weight \(g\)/ }).waitFor()
     const who = page.getByRole("table", { name: /WHO weight velocity/ })
     await expect.poll(() => who.getByRole("row").count()).toBe(2)
-    await expect.poll(() => who.textContent()).toMatch(/0-4wk.*850 g.*446 \/ 602 \/ 879 \/ 1171.*p15-p85/)
+    await expect.poll(() => who.textContent()).toMatch(/0–4 wk.*850 g.*446 \/ 602 \/ 879 \/ 1,171.*P15–P85/)
     await screenshot(T, "02-history", a)
 
     // Units: fl oz and lb-oz in the lists and totals.

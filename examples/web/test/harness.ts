@@ -74,19 +74,31 @@ export interface Phone {
 }
 
 /** A phone: its own browser context (own IndexedDB, own network switch), opened on its link. */
-export const openPhone = async (browser: Browser, name: string, url: string): Promise<Phone> => {
+export const openPhone = async (
+  browser: Browser,
+  name: string,
+  url: string,
+  options: { readonly locale?: string; readonly settings?: Record<string, unknown> } = {}
+): Promise<Phone> => {
+  const locale = options.locale ?? "en-GB"
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 1,
     hasTouch: true,
     isMobile: true,
     timezoneId: "Europe/Berlin",
-    locale: "en-GB"
+    locale
   })
+  // Settings this phone has kept from before (for example a language code), before the app starts.
+  if (options.settings !== undefined)
+    await context.addInitScript((s) => {
+      if (localStorage.getItem("relactation:settings") === null)
+        localStorage.setItem("relactation:settings", JSON.stringify(s))
+    }, options.settings)
   const page = await context.newPage()
   page.on("pageerror", (e) => console.error(`[${name}] page error:`, e))
   await page.goto(url)
-  await page.getByRole("button", { name: "Today" }).waitFor()
+  await page.locator("nav.tabs button").first().waitFor()
   return { name, context, page }
 }
 

@@ -1,0 +1,164 @@
+// The app in German, in a real Chromium whose locale is de-DE: after logging through the German
+// screens, Heute, Verlauf and Einstellungen contain no catalog key and no English catalog text,
+// and dates, times, numbers and units are German (24-hour clock, 3.650 g). A language code
+// without a catalog shows English with a notice; the switch in Settings changes the language.
+import type { Browser, Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { de } from "../src/i18n/de.js"
+import { en, type MessageKey } from "../src/i18n/en.js"
+import { SAME_IN_BOTH } from "./sameInBoth.js"
+import {
+  ensureBuilt,
+  type Family,
+  launchChromium,
+  openPhone,
+  type Phone,
+  screenshot,
+  startFamily
+} from "./harness.js"
+
+let browser: Browser
+const families: Array<Family> = []
+const phones: Array<Phone> = []
+
+beforeAll(async () => {
+  browser = await launchChromium()
+  await ensureBuilt()
+})
+afterAll(async () => {
+  for (const p of phones) await p.context.close().catch(() => undefined)
+  await browser?.close()
+  for (const f of families) await f.close()
+})
+
+const phone = async (locale: string, settings?: Record<string, unknown>): Promise<Phone> => {
+  const family = await startFamily()
+  families.push(family)
+  const p = await openPhone(browser, "phoneA", family.link("caregiver-a", "Alex"), {
+    locale,
+    ...(settings === undefined ? {} : { settings })
+  })
+  phones.push(p)
+  return p
+}
+
+/** Everything a person (or a screen reader) gets from the page: text, labels, options, alt texts. */
+const everything = (page: Page): Promise<string> =>
+  page.evaluate(() => {
+    // innerText, not textContent: it puts line breaks between blocks, so words never run together.
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
+    const parts = [document.title, document.body.innerText]
+    for (const el of document.body.querySelectorAll("*")) {
+      for (const a of ["aria-label", "alt", "title", "placeholder"]) {
+        const v = el.getAttribute(a)
+        if (v) parts.push(v)
+      }
+      if (el instanceof HTMLOptionElement) parts.push(el.text)
+    }
+    return parts.join("\n")
+  })
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+// The literal pieces of each English text (except the few German shares on purpose): a piece of at
+// least three letters between the {{placeholders}}, matched as a whole word or phrase.
+const englishPieces = (Object.keys(en) as Array<MessageKey>)
+  .filter((k) => !SAME_IN_BOTH.has(k))
+  .flatMap((k) =>
+    en[k]
+      .split(/\{\{\w+\}\}/)
+      .map((piece) => piece.replace(/^[\s,.:;()+·–-]+|[\s,.:;()+·–-]+$/g, ""))
+      // A word a German translation uses too ("online" in "ist online") is not English there; a
+      // German text equal to the English one (not in SAME_IN_BOTH) is untranslated, all of it.
+      .filter((piece) => /\p{L}{3}/u.test(piece) && !(de[k] !== en[k] && (de[k] ?? "").includes(piece)))
+      .map((piece) => ({
+        key: k,
+        piece,
+        re: new RegExp(`(^|[^\\p{L}])${escapeRe(piece)}($|[^\\p{L}])`, "u")
+      }))
+  )
+
+// Links (the invite link, the relay's address) are data, not text: left out.
+const untranslated = (page: string) => {
+  const text = page.replace(/\S+:\/\/\S+/g, "")
+  return {
+    keys: (Object.keys(en) as Array<string>).filter((k) => text.includes(k)),
+    english: englishPieces.filter((p) => p.re.test(text)).map((p) => `${p.key}: ${p.piece}`)
+  }
+}
+
+describe("the app in German", () => {
+  it("shows the main screens with no catalog key and no English text, in German formats", async () => {
+    const T = "german"
+    const a = await phone("de-DE")
+    const { page } = a
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("de")
+
+    // A latch through the German timer, and entries of every kind through the German forms.
+    await page.getByRole("button", { name: "Links starten" }).click()
+    await page.getByRole("timer", { name: "Anlegen links läuft" }).waitFor()
+    await page.getByRole("button", { name: "Anlegen beenden" }).click()
+    await page.getByRole("status").filter({ hasText: "Anlegen links gespeichert" }).waitFor()
+    await page.getByRole("button", { name: "+ Abpumpen" }).click()
+    await page.getByLabel("Abgepumpte Menge (ml)").fill("42,5")
+    await page.getByRole("button", { name: "Speichern" }).click()
+    await page.getByRole("status").filter({ hasText: "Abpumpen gespeichert um" }).waitFor()
+    await page.getByRole("button", { name: "+ Zufüttern" }).click()
+    await page.getByLabel("Menge (ml)").fill("30")
+    await page.getByLabel("Gegeben mit").selectOption("cup")
+    await page.getByRole("button", { name: "Speichern" }).click()
+    await page.getByRole("button", { name: "+ Wiegen" }).click()
+    await page.getByLabel("Gewicht (g)").fill("3650")
+    await page.getByRole("button", { name: "Speichern" }).click()
+    await page.getByRole("status").filter({ hasText: "Wiegen gespeichert um" }).waitFor()
+    await page.getByRole("button", { name: "+ Medikament" }).click()
+    await page.getByLabel("Name des Medikaments").fill("Domperidon")
+    await page.getByRole("button", { name: "Speichern" }).click()
+    const entries = page.getByRole("list", { name: "Heutige Einträge" }).getByRole("listitem")
+    await expect.poll(() => entries.count()).toBe(5)
+
+    // German formats: a 24-hour clock, a decimal comma, a thousands point, German unit names.
+    const texts = await entries.allInnerTexts()
+    expect(texts.join("\n")).toMatch(/3\.650\sg/)
+    expect(texts.join("\n")).toMatch(/42,5\sml/)
+    expect(texts.join("\n")).toMatch(/30\sml Pre-Nahrung, Becher/)
+    for (const t of texts) expect(t).toMatch(/^\d{2}:\d{2}/)
+    expect(texts.join("\n")).not.toMatch(/AM|PM/)
+    await expect.poll(() => page.locator('[data-total="pumped"] dd').textContent()).toMatch(/^42,5\sml/)
+
+    const seen: Record<string, string> = {}
+    seen.heute = await everything(page)
+    await screenshot(T, "01-heute", a)
+    await page.getByRole("button", { name: "Verlauf" }).click()
+    await page.getByRole("img", { name: /Zugefüttert \(ml\) nach Milch/ }).waitFor()
+    seen.verlauf = await everything(page)
+    await screenshot(T, "02-verlauf", a)
+    await page.getByRole("button", { name: "Einstellungen" }).click()
+    await page.getByRole("img", { name: "QR-Code des Einladungslinks" }).waitFor()
+    seen.einstellungen = await everything(page)
+    await screenshot(T, "03-einstellungen", a)
+
+    for (const [screen, text] of Object.entries(seen))
+      expect({ screen, ...untranslated(text) }).toEqual({ screen, keys: [], english: [] })
+  })
+
+  it("shows English with a notice for a language code without a catalog, and switches in Settings", async () => {
+    const a = await phone("de-DE", { language: "xx" })
+    const { page } = a
+    await page
+      .getByRole("status")
+      .filter({ hasText: "The language “xx” is not available: showing English." })
+      .waitFor()
+    await page.getByRole("button", { name: "Today" }).waitFor()
+    await page.getByRole("button", { name: "Settings" }).click()
+    await page.getByLabel("Language").selectOption("de")
+    await page.getByRole("button", { name: "Heute" }).waitFor()
+    await expect.poll(() => page.locator('[data-notice="language"]').count()).toBe(0)
+    expect(untranslated(await everything(page))).toEqual({ keys: [], english: [] })
+    // Kept on this phone: still German after a reload.
+    await page.reload()
+    await page.getByRole("button", { name: "Heute" }).waitFor()
+    await page.getByRole("button", { name: "Einstellungen" }).click()
+    await page.getByLabel("Sprache").selectOption("en")
+    await page.getByRole("button", { name: "Today" }).waitFor()
+  })
+})
