@@ -4,6 +4,7 @@
 import {
   type Draft,
   type Event,
+  type FieldProblem,
   flOzFromMl,
   type InvalidEvent,
   lbOzFromGrams,
@@ -18,8 +19,8 @@ import { useState } from "preact/hooks"
 import { addAndNotify } from "./PendingSns.js"
 import { clock, fromInputValue, minutes, stopwatch, toInputValue } from "./Time.js"
 import { html } from "./html.js"
-import { type MessageKey, t } from "./I18n.js"
-import { volumeUnit } from "./Format.js"
+import { current, type MessageKey, t } from "./I18n.js"
+import { number, volumeUnit } from "./Format.js"
 import type { Entry } from "./Family.js"
 import type { Link, Settings } from "./Link.js"
 
@@ -54,6 +55,16 @@ const unitHint = (field: string, settings: Settings): string => {
   return ""
 }
 
+// In English the library's own text (it names the limits and the value given); in another
+// language the rule's stable code, translated, with the limits the English text names.
+const rule = (p: FieldProblem): string => {
+  if (current().language === "en" || p.code === undefined) return p.message
+  const [min, max] = [...p.message.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => number(Number(m[0]), 2))
+  if (p.code === "range" && min !== undefined && max !== undefined) return t("rule.range", { min, max })
+  if (p.code === "too-long" && min !== undefined) return t("rule.too-long", { max: min })
+  return p.code === "range" || p.code === "too-long" ? t("rule.invalid") : t(`rule.${p.code}`)
+}
+
 /** "Amount pumped (ml): must be between 0 and 2000" for each broken rule. */
 export const describe = (error: unknown, settings: Settings): string => {
   const e = error as Partial<InvalidEvent>
@@ -67,7 +78,7 @@ export const describe = (error: unknown, settings: Settings): string => {
             : field === "name" && e.type === "caregiver"
               ? t("field.yourName")
               : (fieldLabel(field) ?? field)
-        return `${label}${unitHint(field, settings)}: ${p.message}`
+        return `${label}${unitHint(field, settings)}: ${rule(p)}`
       })
       .join(". ")
   }

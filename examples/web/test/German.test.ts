@@ -113,6 +113,14 @@ describe("the app in German", () => {
     await page.getByRole("button", { name: "+ Medikament" }).click()
     await page.getByLabel("Name des Medikaments").fill("Domperidon")
     await page.getByRole("button", { name: "Speichern" }).click()
+    // Bad input: the field and the rule in German (the rule from the library's stable code).
+    await page.getByRole("button", { name: "+ Abpumpen" }).click()
+    await page.getByLabel("Abgepumpte Menge (ml)").fill("-5")
+    await page.getByRole("button", { name: "Speichern" }).click()
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toMatch(/^Abgepumpte Menge \(ml\): muss zwischen 0 und 2\.000 liegen$/)
+    await page.getByRole("button", { name: "Abbrechen" }).click()
     const entries = page.getByRole("list", { name: "Heutige Einträge" }).getByRole("listitem")
     await expect.poll(() => entries.count()).toBe(5)
 

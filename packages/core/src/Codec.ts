@@ -124,9 +124,10 @@ export const validateEvent = (raw: unknown): Result.Result<Event, InvalidEvent> 
           isEventType(entry.type)
             ? {
                 path: ["v"],
-                message: `must be ${CURRENT_VERSION}: this library writes wire format v${CURRENT_VERSION}`
+                message: `must be ${CURRENT_VERSION}: this library writes wire format v${CURRENT_VERSION}`,
+                code: "version"
               }
-            : { path: ["type"], message: `must be one of the known event types` }
+            : { path: ["type"], message: `must be one of the known event types`, code: "unknown-type" }
         ]
       })
     )

@@ -166,7 +166,10 @@ const toIso = (time: TimeInput): string | undefined => {
 }
 
 const conflict = (type: string, a: string, b: string): InvalidEvent =>
-  new InvalidEvent({ type, problems: [{ path: [a], message: `give either ${a} or ${b}, not both` }] })
+  new InvalidEvent({
+    type,
+    problems: [{ path: [a], message: `give either ${a} or ${b}, not both`, code: "either" }]
+  })
 
 // Pure: turns a draft plus "now" and an id into the raw wire object, then validates it.
 const build = (
@@ -179,7 +182,10 @@ const build = (
   const atIso = at === undefined ? now : toIso(at)
   if (atIso === undefined) {
     return Result.fail(
-      new InvalidEvent({ type, problems: [{ path: ["at"], message: "must be a valid time" }] })
+      new InvalidEvent({
+        type,
+        problems: [{ path: ["at"], message: "must be a valid time", code: "format" }]
+      })
     )
   }
   const fields: Record<string, unknown> = { ...rest }

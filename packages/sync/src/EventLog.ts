@@ -357,7 +357,9 @@ export const openLogWith = async (
       if (sameJson(existing, encoded)) return index.event(event.id) ?? event
       throw new InvalidEvent({
         type: event.type,
-        problems: [{ path: ["id"], message: "is already used by another entry in this log" }]
+        problems: [
+          { path: ["id"], message: "is already used by another entry in this log", code: "duplicate-id" }
+        ]
       })
     }
     doc.transact(() => map.set(event.id, encoded), LOCAL)
@@ -449,7 +451,8 @@ export const openLogWith = async (
         return Promise.reject(
           new InvalidLogOptions({
             option: "url",
-            rule: "whenSynced needs a relay: open the log with url and token"
+            rule: "whenSynced needs a relay: open the log with url and token",
+            code: "no-relay"
           })
         )
       }

@@ -32,7 +32,7 @@ export const FAMILY_KEY_BYTES = 32
 /** 32 bytes are 43 base64url characters without padding. */
 const KEY_CHARS = Math.ceil((FAMILY_KEY_BYTES * 4) / 3)
 
-const invalid = () => new InvalidLogOptions({ option: "key", rule: RULE })
+const invalid = () => new InvalidLogOptions({ option: "key", rule: RULE, code: "family-key-format" })
 const RULE = `must be a family key from generateFamilyKey(): ${KEY_CHARS} base64url characters (${FAMILY_KEY_BYTES} bytes)`
 
 /**

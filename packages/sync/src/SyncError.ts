@@ -38,6 +38,23 @@ export class PersistenceError extends Data.TaggedError("PersistenceError")<{
 }
 
 /**
+ * The rules `InvalidLogOptions` reports, by code.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type InvalidLogOptionsCode =
+  | "log-id-format"
+  | "caregiver-empty"
+  | "url-token-pair"
+  | "websocket-missing"
+  | "not-a-duration"
+  | "not-a-function"
+  | "file-needs-node"
+  | "no-relay"
+  | "family-key-format"
+
+/**
  * `openLog` (or another call) got options it cannot work with: the message names the option and
  * the rule.
  *
@@ -46,7 +63,10 @@ export class PersistenceError extends Data.TaggedError("PersistenceError")<{
  */
 export class InvalidLogOptions extends Data.TaggedError("InvalidLogOptions")<{
   readonly option: string
+  /** The rule, in English. */
   readonly rule: string
+  /** Which rule, stable across versions (the English `rule` may be reworded), for translating it. @since 0.2.0 */
+  readonly code: InvalidLogOptionsCode
 }> {
   override get message(): string {
     return `${this.option}: ${this.rule}`

@@ -10,7 +10,7 @@ import { SchemaJITCompiler } from "effect/schema"
 import type { InvalidEntry, LogEntry } from "../Codec.js"
 import type { Event } from "../Event.js"
 import type { EventVersion } from "../EventVersions.js"
-import { describeProblems, type FieldProblem } from "../InvalidEvent.js"
+import { describeProblems, type FieldProblem, problemCode } from "../InvalidEvent.js"
 
 type Decode = (
   u: unknown,
@@ -64,7 +64,11 @@ const problemsOf = (error: Schema.SchemaError, raw: unknown): Array<FieldProblem
               ? `must be ${what === "array" || what === "object" ? "an" : "a"} ${what}`
               : `must be ${what}`
         )
-    return { path, message: missing ? message : message + got(valueAt(raw, path)) }
+    return {
+      path,
+      message: missing ? message : message + got(valueAt(raw, path)),
+      code: problemCode(message)
+    }
   })
 
 const idOf = (raw: unknown): string | undefined =>
@@ -136,18 +140,18 @@ export const makeEntryDecoder = (
 
   return (raw) => {
     if (!Predicate.isObject(raw) || Array.isArray(raw)) {
-      return invalid(raw, undefined, [{ path: [], message: "must be a JSON object" }])
+      return invalid(raw, undefined, [{ path: [], message: "must be a JSON object", code: "type" }])
     }
     const { type, v } = raw as { type?: unknown; v?: unknown }
     if (typeof type !== "string" || type.length === 0) {
       return invalid(raw, undefined, [
-        { path: ["type"], message: "must be a non-empty string naming the event type" }
+        { path: ["type"], message: "must be a non-empty string naming the event type", code: "type" }
       ])
     }
     const versionsOfType = byType.get(type)
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
       return invalid(raw, versionsOfType === undefined ? undefined : type, [
-        { path: ["v"], message: `must be a whole number of at least 1${got(v)}` }
+        { path: ["v"], message: `must be a whole number of at least 1${got(v)}`, code: "version" }
       ])
     }
     const version = versionsOfType?.get(v)
@@ -162,7 +166,11 @@ export const makeEntryDecoder = (
     return invalid(
       raw,
       type,
-      upgraded.problems.map((p) => ({ path: p.path, message: `${p.message} after the upgrade from v${v}` }))
+      upgraded.problems.map((p) => ({
+        path: p.path,
+        message: `${p.message} after the upgrade from v${v}`,
+        code: p.code
+      }))
     )
   }
 }

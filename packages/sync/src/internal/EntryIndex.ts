@@ -22,7 +22,7 @@ const keyMismatch = (raw: unknown, event: Event): InvalidEntry => ({
   _tag: "InvalidEntry",
   id: event.id,
   type: event.type,
-  problems: [{ path: ["id"], message: "must equal the entry's key in the events map" }],
+  problems: [{ path: ["id"], message: "must equal the entry's key in the events map", code: "invalid" }],
   reason: `${event.type}.id: must equal the entry's key in the events map`,
   raw
 })

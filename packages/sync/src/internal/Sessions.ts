@@ -3,7 +3,7 @@
  * when it is stopped: same kind, same child, starting when the session started, under the id
  * derived from the session's id.
  */
-import { type Draft, type Event, InvalidEvent, makeSync, uuidv7From } from "@relactation/core"
+import { type Draft, type Event, InvalidEvent, makeSync, problemCode, uuidv7From } from "@relactation/core"
 import { type RunningSession, stopEventId } from "../Presence.js"
 import { opt } from "./opt.js"
 
@@ -34,7 +34,7 @@ export const start = (input: Start, ctx: Context): RunningSession => {
   const child = input.child ?? ctx.child
   const type = input.kind
   const problem = (path: string, message: string) =>
-    new InvalidEvent({ type, problems: [{ path: [path], message }] })
+    new InvalidEvent({ type, problems: [{ path: [path], message, code: problemCode(message) }] })
   if (type !== "latch" && type !== "pump") throw problem("kind", "must be one of latch | pump")
   if (child === undefined) throw problem("child", "is required (openLog was given no default child)")
   const startedAt = input.startedAt ?? new Date(ctx.now()).toISOString()

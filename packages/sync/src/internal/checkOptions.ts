@@ -16,13 +16,25 @@ import { InvalidLogOptions } from "../SyncError.js"
 /** Throws `InvalidLogOptions` for the first option `openLog` cannot work with. */
 export const checkOptions = (options: OpenLogOptions): void => {
   if (!isLogId(options.logId)) {
-    throw new InvalidLogOptions({ option: "logId", rule: "must be 8–64 characters of [A-Za-z0-9_-]" })
+    throw new InvalidLogOptions({
+      option: "logId",
+      rule: "must be 8–64 characters of [A-Za-z0-9_-]",
+      code: "log-id-format"
+    })
   }
   if (typeof options.caregiver !== "string" || options.caregiver.length === 0) {
-    throw new InvalidLogOptions({ option: "caregiver", rule: "must be a non-empty caregiver id" })
+    throw new InvalidLogOptions({
+      option: "caregiver",
+      rule: "must be a non-empty caregiver id",
+      code: "caregiver-empty"
+    })
   }
   if ((options.url === undefined) !== (options.token === undefined)) {
-    throw new InvalidLogOptions({ option: "url", rule: "url and token must be given together" })
+    throw new InvalidLogOptions({
+      option: "url",
+      rule: "url and token must be given together",
+      code: "url-token-pair"
+    })
   }
   if (
     options.url !== undefined &&
@@ -31,18 +43,20 @@ export const checkOptions = (options: OpenLogOptions): void => {
   ) {
     throw new InvalidLogOptions({
       option: "WebSocketPolyfill",
-      rule: 'is required where there is no global WebSocket: pass WebSocket from "ws"'
+      rule: 'is required where there is no global WebSocket: pass WebSocket from "ws"',
+      code: "websocket-missing"
     })
   }
   const forgotten = options.sessions?.forgottenAfterMs
   if (forgotten !== undefined && !(Number.isFinite(forgotten) && forgotten >= 0)) {
     throw new InvalidLogOptions({
       option: "sessions.forgottenAfterMs",
-      rule: "must be a finite number of milliseconds, 0 or more"
+      rule: "must be a finite number of milliseconds, 0 or more",
+      code: "not-a-duration"
     })
   }
   if (options.onError !== undefined && typeof options.onError !== "function") {
-    throw new InvalidLogOptions({ option: "onError", rule: "must be a function" })
+    throw new InvalidLogOptions({ option: "onError", rule: "must be a function", code: "not-a-function" })
   }
 }
 
@@ -63,7 +77,8 @@ export const resolveAdapter = (
       if (file === undefined) {
         throw new InvalidLogOptions({
           option: "persistence",
-          rule: 'kind "file" needs openLog from "@relactation/sync/node"'
+          rule: 'kind "file" needs openLog from "@relactation/sync/node"',
+          code: "file-needs-node"
         })
       }
       return file(option.path)
