@@ -118,3 +118,24 @@ describe("decodeEntry with compiled schemas", () => {
     expect(rejected).toBeGreaterThan(1_000)
   }, 60_000)
 })
+
+describe("decodeEntry reads own properties only", () => {
+  it("quarantines an entry whose fields are all inherited through a __proto__ key, keeping it", () => {
+    fc.assert(
+      fc.property(anyEvent, (event) => {
+        // What a decoder that assigns keys one by one (obj[key] = value) makes of {"__proto__": {...}}.
+        const crafted: Record<string, unknown> = {}
+        const key: string = "__proto__"
+        crafted[key] = structuredClone(event)
+        expect(Object.keys(crafted)).toEqual([])
+        const entry = decodeEntry(crafted)
+        expect(isEvent(entry)).toBe(false)
+        expect(entry).toMatchObject({ _tag: "InvalidEntry", raw: crafted })
+        // The same fields as own properties still decode.
+        expect(isEvent(decodeEntry(structuredClone(event)))).toBe(true)
+        expect(isEvent(decodeEntry(Object.assign(Object.create(null), structuredClone(event))))).toBe(true)
+      }),
+      { numRuns: 50 }
+    )
+  })
+})

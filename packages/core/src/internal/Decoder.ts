@@ -142,6 +142,14 @@ export const makeEntryDecoder = (
     if (!Predicate.isObject(raw) || Array.isArray(raw)) {
       return invalid(raw, undefined, [{ path: [], message: "must be a JSON object", code: "type" }])
     }
+    // Only own properties count: an object whose fields come from its prototype (a decoder that
+    // assigned a "__proto__" key) would validate, yet show nothing when exported as JSON.
+    const proto = Object.getPrototypeOf(raw)
+    if (proto !== Object.prototype && proto !== null) {
+      return invalid(raw, undefined, [
+        { path: [], message: "must be a plain JSON object with its fields as own properties", code: "type" }
+      ])
+    }
     const { type, v } = raw as { type?: unknown; v?: unknown }
     if (typeof type !== "string" || type.length === 0) {
       return invalid(raw, undefined, [
