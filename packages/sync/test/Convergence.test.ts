@@ -9,7 +9,7 @@ import { dailyTotals, decodeEntry, relactationProgress, weightTrend } from "@rel
 import { describe, expect, it } from "vitest"
 import * as Y from "yjs"
 import { type EventLog, openLog, type PersistenceAdapter } from "../src/index.js"
-import { prng, runs, seedFor } from "./helpers.js"
+import { prng, randomDraft, runs, seedFor } from "./helpers.js"
 
 const NET = Symbol("network")
 const projections = { timeZone: "America/New_York", dayStartHour: 6 }
@@ -61,23 +61,13 @@ const run = async (seed: number): Promise<void> => {
   }
 
   const appended: Array<string> = []
-  const sides = ["left", "right", "both"] as const
   for (let step = 0; step < 120; step++) {
     t += int(20) * 60_000
     const device = devices[int(devices.length)]!
     const roll = random()
     if (roll < 0.35) {
       const at = new Date(t - int(48) * 3_600_000).toISOString()
-      const kind = int(4)
-      const event = await device.log.append(
-        kind === 0
-          ? { type: "latch", at, durationSec: 60 + int(1800), side: sides[int(3)]! }
-          : kind === 1
-            ? { type: "pump", at, durationSec: 300 + int(900), method: "electric", totalMl: int(80) }
-            : kind === 2
-              ? { type: "supplement", at, ml: 5 + int(60), milk: "formula", via: "sns" }
-              : { type: "weigh-in", at, grams: 3000 + int(800) }
-      )
+      const event = await device.log.append(randomDraft(int, at))
       appended.push(event.id)
     } else if (roll < 0.45 && device.log.events.length > 0) {
       const events = device.log.events.filter((e) => e.type !== "retract")

@@ -13,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import { type EventLog, openLog } from "../src/node.js"
 import { flakyNetwork } from "./flakySocket.js"
-import { prng, runs, seedFor } from "./helpers.js"
+import { prng, randomDraft, runs, seedFor } from "./helpers.js"
 
 const projections = { timeZone: "America/New_York", dayStartHour: 6 }
-const sides = ["left", "right", "both"] as const
 
 let dir = ""
 beforeAll(async () => {
@@ -78,16 +77,7 @@ const run = async (base: number, round: number): Promise<void> => {
     const roll = random()
     if (roll < 0.35) {
       const at = new Date(t - int(48) * 3_600_000).toISOString()
-      const kind = int(4)
-      const event = await phone.log.append(
-        kind === 0
-          ? { type: "latch", at, durationSec: 60 + int(1800), side: sides[int(3)]! }
-          : kind === 1
-            ? { type: "pump", at, durationSec: 300 + int(900), method: "electric", totalMl: int(80) }
-            : kind === 2
-              ? { type: "supplement", at, ml: 5 + int(60), milk: "formula", via: "sns" }
-              : { type: "weigh-in", at, grams: 3000 + int(800) }
-      )
+      const event = await phone.log.append(randomDraft(int, at))
       appended.push(event.id)
     } else if (roll < 0.45) {
       const events = phone.log.events.filter((e) => e.type !== "retract")
