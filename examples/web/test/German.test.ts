@@ -2,44 +2,21 @@
 // screens, Heute, Verlauf and Einstellungen contain no catalog key and no English catalog text,
 // and dates, times, numbers and units are German (24-hour clock, 3.650 g). A language code
 // without a catalog shows English with a notice; the switch in Settings changes the language.
-import type { Browser, Page } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
 import { de } from "../src/i18n/de.js"
 import { en, type MessageKey } from "../src/i18n/en.js"
 import { SAME_IN_BOTH } from "./sameInBoth.js"
-import {
-  ensureBuilt,
-  type Family,
-  launchChromium,
-  openPhone,
-  type Phone,
-  screenshot,
-  startFamily
-} from "./harness.js"
+import { browserSuite, type Phone, screenshot } from "./harness.js"
 
-let browser: Browser
-const families: Array<Family> = []
-const phones: Array<Phone> = []
-
-beforeAll(async () => {
-  browser = await launchChromium()
-  await ensureBuilt()
-})
-afterAll(async () => {
-  for (const p of phones) await p.context.close().catch(() => undefined)
-  await browser?.close()
-  for (const f of families) await f.close()
-})
+const suite = browserSuite()
 
 const phone = async (locale: string, settings?: Record<string, unknown>): Promise<Phone> => {
-  const family = await startFamily()
-  families.push(family)
-  const p = await openPhone(browser, "phoneA", family.link("caregiver-a", "Alex"), {
+  const family = await suite.family()
+  return suite.phone("phoneA", family.link("caregiver-a", "Alex"), {
     locale,
     ...(settings === undefined ? {} : { settings })
   })
-  phones.push(p)
-  return p
 }
 
 /** Everything a person (or a screen reader) gets from the page: text, labels, options, alt texts. */

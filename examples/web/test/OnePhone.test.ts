@@ -3,40 +3,10 @@
 // relay stopped (IndexedDB) and even with no network at all (the service worker serves the app);
 // settings, history (charts, WHO bands) and the clinician's export work.
 import { readFile } from "node:fs/promises"
-import type { Browser } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import {
-  ensureBuilt,
-  type Family,
-  launchChromium,
-  openPhone,
-  type Phone,
-  screenshot,
-  startFamily,
-  statusOf
-} from "./harness.js"
+import { describe, expect, it } from "vitest"
+import { browserSuite, type Phone, screenshot, statusOf } from "./harness.js"
 
-let browser: Browser
-const families: Array<Family> = []
-const phones: Array<Phone> = []
-
-beforeAll(async () => {
-  browser = await launchChromium()
-  await ensureBuilt()
-})
-
-afterAll(async () => {
-  for (const p of phones) await p.context.close().catch(() => undefined)
-  await browser?.close()
-  for (const f of families) await f.close()
-})
-
-/** A fresh relay and log for one test. */
-const newFamily = async (): Promise<Family> => {
-  const family = await startFamily()
-  families.push(family)
-  return family
-}
+const suite = browserSuite()
 
 const DAY = 86_400_000
 /** `YYYY-MM-DDTHH:MM` of an instant in Berlin, the zone the test phones are in. */
@@ -49,9 +19,8 @@ const entriesOf = (phone: Phone) =>
 describe("one phone", () => {
   it("refuses bad input with a clear message and stores nothing", async () => {
     const T = "bad-input"
-    const family = await newFamily()
-    const a = await openPhone(browser, "phoneA", family.link("caregiver-bad", "Alex"))
-    phones.push(a)
+    const family = await suite.family()
+    const a = await suite.phone("phoneA", family.link("caregiver-bad", "Alex"))
     const { page } = a
 
     await page.getByRole("button", { name: "+ Pump" }).click()
@@ -115,9 +84,8 @@ describe("one phone", () => {
 
   it("keeps every entry after a reload with the relay stopped, and opens with no network", async () => {
     const T = "offline-reload"
-    const family = await newFamily()
-    const a = await openPhone(browser, "phoneA", family.link("caregiver-a", "Alex"))
-    phones.push(a)
+    const family = await suite.family()
+    const a = await suite.phone("phoneA", family.link("caregiver-a", "Alex"))
     const { page } = a
     await expect.poll(() => statusOf(page)).toBe("synced")
 
@@ -173,9 +141,8 @@ describe("one phone", () => {
 
   it("uses settings, history with WHO bands, and exports for the clinician", async () => {
     const T = "settings-history"
-    const family = await newFamily()
-    const a = await openPhone(browser, "phoneA", family.link("caregiver-a", "Alex"))
-    phones.push(a)
+    const family = await suite.family()
+    const a = await suite.phone("phoneA", family.link("caregiver-a", "Alex"))
     const { page } = a
     const now = Date.now()
 
@@ -251,9 +218,8 @@ describe("one phone", () => {
   })
 
   it("a pump timer asks for its amount when stopped (0 ml is fine) and stores nothing without it", async () => {
-    const family = await newFamily()
-    const a = await openPhone(browser, "phoneA", family.link("cg-pump", "Pat"))
-    phones.push(a)
+    const family = await suite.family()
+    const a = await suite.phone("phoneA", family.link("cg-pump", "Pat"))
     await a.page.getByRole("button", { name: "Start pump" }).click()
     await a.page.getByRole("timer").waitFor()
     await a.page.getByRole("button", { name: "Stop pump" }).click()
@@ -271,8 +237,8 @@ describe("one phone", () => {
   })
 
   it("turns dark by itself at night and light again in the morning (theme: auto)", async () => {
-    const family = await newFamily()
-    const context = await browser.newContext({
+    const family = await suite.family()
+    const context = await suite.browser.newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
@@ -280,7 +246,7 @@ describe("one phone", () => {
       locale: "en-GB"
     })
     const page = await context.newPage()
-    phones.push({ name: "phoneA", context, page })
+    suite.track({ name: "phoneA", context, page })
     // 22:30 in Berlin, inside the default night window (22:00-06:00).
     await page.clock.install({ time: new Date("2027-03-10T21:30:00.000Z") })
     await page.goto(family.link("cg-night", "Night Owl"))

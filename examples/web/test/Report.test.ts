@@ -4,34 +4,12 @@
 import { execFile } from "node:child_process"
 import { readFile } from "node:fs/promises"
 import { promisify } from "node:util"
-import type { Browser, Page } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import {
-  ensureBuilt,
-  type Family,
-  launchChromium,
-  openPhone,
-  type Phone,
-  screenshot,
-  startFamily
-} from "./harness.js"
+import type { Page } from "playwright-core"
+import { describe, expect, it } from "vitest"
+import { browserSuite, screenshot } from "./harness.js"
 
 const run = promisify(execFile)
-let browser: Browser
-let family: Family
-let phone: Phone
-
-beforeAll(async () => {
-  browser = await launchChromium()
-  await ensureBuilt()
-  family = await startFamily()
-})
-
-afterAll(async () => {
-  await phone?.context.close().catch(() => undefined)
-  await browser?.close()
-  await family?.close()
-})
+const suite = browserSuite()
 
 const DAY = 86_400_000
 const berlin = (ms: number): string =>
@@ -47,7 +25,8 @@ const downloadOf = async (page: Page, button: string) => {
 
 describe("the clinician's report from the app", () => {
   it("downloads a PDF report and a FHIR Bundle named after the child and the period", async () => {
-    phone = await openPhone(browser, "phoneA", family.link("caregiver-r", "Robin"))
+    const family = await suite.family()
+    const phone = await suite.phone("phoneA", family.link("caregiver-r", "Robin"))
     const { page } = phone
     const now = Date.now()
     const today = berlin(now).slice(0, 10)

@@ -1,42 +1,17 @@
 // Two phones on one family log through a real relay, in a real Chromium: a live timer, an entry
 // that shows up on the other phone with the same totals, and offline logging on one phone while
 // the other keeps logging, converging when it comes back.
-import type { Browser } from "playwright-core"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import {
-  ensureBuilt,
-  type Family,
-  launchChromium,
-  openPhone,
-  type Phone,
-  readToday,
-  screenshot,
-  startFamily,
-  statusOf
-} from "./harness.js"
+import { describe, expect, it } from "vitest"
+import { browserSuite, type Phone, readToday, screenshot, statusOf } from "./harness.js"
 
-let browser: Browser
-let family: Family
-const phones: Array<Phone> = []
-
-beforeAll(async () => {
-  browser = await launchChromium()
-  await ensureBuilt()
-  family = await startFamily()
-})
-
-afterAll(async () => {
-  for (const p of phones) await p.context.close().catch(() => undefined)
-  await browser?.close()
-  await family?.close()
-})
+const suite = browserSuite()
 
 describe("two phones on one log", () => {
   it("shares a running timer, entries and totals, also after one phone was offline", async () => {
     const T = "two-phones"
-    const a = await openPhone(browser, "phoneA", family.link("caregiver-a", "Alex"))
-    const b = await openPhone(browser, "phoneB", family.link("caregiver-b", "Sam"))
-    phones.push(a, b)
+    const family = await suite.family()
+    const a = await suite.phone("phoneA", family.link("caregiver-a", "Alex"))
+    const b = await suite.phone("phoneB", family.link("caregiver-b", "Sam"))
     await expect.poll(() => statusOf(a.page)).toBe("synced")
     await expect.poll(() => statusOf(b.page)).toBe("synced")
     await b.page.getByText("Alex online").waitFor()

@@ -8,11 +8,12 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { createRelay, type RelayHandle } from "@relactation/server"
 import type { Browser, BrowserContext, Page } from "playwright-core"
+import { afterAll, beforeAll } from "vitest"
 import { ensureBuilt } from "../scripts/build.js"
 import { serveStatic, type StaticServer } from "../scripts/serve.js"
+import { launchChromium } from "./browser.js"
 
-export { launchChromium } from "./browser.js"
-export { ensureBuilt }
+export { ensureBuilt, launchChromium }
 
 export const appDir = fileURLToPath(new URL("..", import.meta.url))
 const dist = join(appDir, "dist")
@@ -73,12 +74,19 @@ export interface Phone {
   readonly page: Page
 }
 
+export interface PhoneOptions {
+  /** The browser's locale (default en-GB). */
+  readonly locale?: string
+  /** Settings this phone has kept from before, put in localStorage before the app starts. */
+  readonly settings?: Record<string, unknown>
+}
+
 /** A phone: its own browser context (own IndexedDB, own network switch), opened on its link. */
 export const openPhone = async (
   browser: Browser,
   name: string,
   url: string,
-  options: { readonly locale?: string; readonly settings?: Record<string, unknown> } = {}
+  options: PhoneOptions = {}
 ): Promise<Phone> => {
   const locale = options.locale ?? "en-GB"
   const context = await browser.newContext({
@@ -100,6 +108,61 @@ export const openPhone = async (
   await page.goto(url)
   await page.locator("nav.tabs button").first().waitFor()
   return { name, context, page }
+}
+
+export interface BrowserSuite {
+  /** The suite's Chromium (set once `beforeAll` has run). */
+  readonly browser: Browser
+  /** A fresh relay, app server and family log, closed after the suite. */
+  family(): Promise<Family>
+  /** Opens a phone on a link (see `openPhone`); its context is closed after the suite. */
+  phone(name: string, url: string, options?: PhoneOptions): Promise<Phone>
+  /** Closes a phone opened by a test in its own way (its own context) after the suite, too. */
+  track(phone: Phone): Phone
+}
+
+/**
+ * The lifecycle every browser test file shares, registered in the calling file: before its tests,
+ * launch Chromium and build the app (once per machine); after them, close the phones, then the
+ * browser, then every family's relay, app server and data folder, in that order.
+ */
+export const browserSuite = (): BrowserSuite => {
+  let browser: Browser | undefined
+  const families: Array<Family> = []
+  const phones: Array<Phone> = []
+  beforeAll(async () => {
+    browser = await launchChromium()
+    await ensureBuilt()
+  })
+  afterAll(async () => {
+    for (const p of phones) await p.context.close().catch(() => undefined)
+    await browser?.close()
+    for (const f of families) await f.close()
+  })
+  const started = (): Browser => {
+    if (browser === undefined)
+      throw new Error("browserSuite: the browser starts in beforeAll; use it inside a test")
+    return browser
+  }
+  return {
+    get browser() {
+      return started()
+    },
+    family: async () => {
+      const family = await startFamily()
+      families.push(family)
+      return family
+    },
+    phone: async (name, url, options) => {
+      const phone = await openPhone(started(), name, url, options)
+      phones.push(phone)
+      return phone
+    },
+    track: (phone) => {
+      phones.push(phone)
+      return phone
+    }
+  }
 }
 
 /** Saves a screenshot of a phone under .artifacts/screenshots/<test>/<step>-<phone>.png. */
