@@ -56,3 +56,39 @@ export interface Storage {
   /** Releases the store; later calls fail. */
   close(): Promise<void>
 }
+
+/**
+ * A log as loaded from a shared store: `seq` is the highest per-log sequence number `data` covers
+ * (0: empty).
+ *
+ * @since 0.2.0
+ * @category storage
+ */
+export interface SequencedLog extends StoredLog {
+  readonly seq: number
+}
+
+/**
+ * A store that several relay processes share (Postgres). Sequence numbers are per log, gapless,
+ * from 1: a relay that has seen up to `n` and hears of `n + 2` knows it missed `n + 1` and asks
+ * `since(logId, n)` for it.
+ *
+ * @since 0.2.0
+ * @category storage
+ */
+export interface SharedStorage extends Storage {
+  readonly shared: true
+  load(logId: string): Promise<SequencedLog>
+  append(logId: string, update: Uint8Array): Promise<StoredSize & { readonly seq: number }>
+  /** Every stored update with seq > after (a compacted row holds everything up to its seq), and the highest seq now. */
+  since(logId: string, after: number): Promise<SequencedLog>
+}
+
+/**
+ * Whether a store is shared by several relay processes.
+ *
+ * @since 0.2.0
+ * @category storage
+ */
+export const isSharedStorage = (storage: Storage): storage is SharedStorage =>
+  (storage as Partial<SharedStorage>).shared === true

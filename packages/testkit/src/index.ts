@@ -4,6 +4,7 @@
  */
 export * from "./Frames.js"
 export * from "./Phones.js"
+export * from "./Postgres.js"
 export * from "./Random.js"
 export * from "./Seed.js"
 export * from "./Until.js"
