@@ -11,7 +11,7 @@ import type { DailyTotalsOptions } from "./DailyTotals.js"
 import { compareEvents, isLaterEvent, lowerBound } from "./EventOrder.js"
 import { contribute, type DayAcc, type Days, isDayFact, makeDays, readDays } from "./internal/Days.js"
 import { admit, type EventSet, makeEventSet, type Sink, skippedOf } from "./internal/EventSet.js"
-import { checkDayOptions, fail } from "./internal/InvalidOptions.js"
+import { checkDate, checkDayOptions, fail } from "./internal/InvalidOptions.js"
 import { dateOfDay, dayOfDate, instantMs, offsetIn } from "./internal/LocalTime.js"
 import { ceilingOn, type DatedWeighIn, velocityBefore } from "./internal/PlanSchedule.js"
 import type { Plan } from "./PlanEvent.js"
@@ -19,12 +19,20 @@ import { fold, type Reducer, type Skipped } from "./Projection.js"
 
 /**
  * Options of {@link planProgress}: those of `dailyTotals` (`timeZone`, `dayStartHour`, `night`,
- * `child`). `child` is required when the entries hold several children's plans or entries.
+ * `child`), and `through`. `child` is required when the entries hold several children's plans or
+ * entries.
  *
  * @since 0.1.0
  * @category models
  */
-export type PlanProgressOptions = DailyTotalsOptions
+export interface PlanProgressOptions extends DailyTotalsOptions {
+  /**
+   * A local date `YYYY-MM-DD`: the days run at least to it, so an app that passes today knows
+   * today's targets and supplement ceiling before anything is logged today. Entries after it
+   * still count. Without it the days end on the last logged day or plan day.
+   */
+  readonly through?: string
+}
 
 /**
  * One target of a day.
@@ -153,6 +161,8 @@ export interface PlanProgressState {
   readonly weighIns: Array<DatedWeighIn>
   /** @internal per child, its facts in force (only without a `child` option) */
   readonly children: Map<string, number>
+  /** @internal the `through` option as a day number */
+  readonly through: number | undefined
   /** @internal */
   result: PlanProgress | undefined
   /** @internal */
@@ -244,7 +254,7 @@ const compute = (state: PlanProgressState): PlanProgress => {
   const ends = [lastLogged, lastPlan].filter((d): d is number => d !== undefined)
   if (starts.length === 0) return { plan: latest, days: [], course: undefined, skipped }
   const first = Math.min(...starts)
-  const last = Math.max(...ends)
+  const last = Math.max(...ends, ...(state.through === undefined ? [] : [state.through]))
 
   // Per plan, whether each step day is held, computed once.
   const holds = new Map<string, Map<number, boolean>>()
@@ -352,7 +362,9 @@ const compute = (state: PlanProgressState): PlanProgress => {
 export const PlanProgressReducer: Reducer<PlanProgressOptions, PlanProgressState, PlanProgress> = {
   initial: (options) => {
     const checked = checkDayOptions("planProgress", options)
+    const through = checkDate("planProgress", "through", options.through)
     return {
+      through: through === undefined ? undefined : dayOfDate(through),
       set: makeEventSet(checked.child),
       days: makeDays(checked),
       plans: new Map(),

@@ -218,6 +218,40 @@ describe("planProgress: worked examples", () => {
     expect(() => planProgress(log, { timeZone: "Mars/Base" })).toThrow(InvalidOptions)
   })
 
+  it("`through` runs the days to a later date (today), with its ceiling and targets not logged", () => {
+    // Plan A alone (set 1 June, 300 ml, 30 ml less every 3 days) and one bottle on 1 June.
+    const entries = [a, bottle("2027-06-01T10:00:00Z", 280)]
+    expect(planProgress(entries, berlin).days.map((d) => d.date)).toEqual(["2027-06-01"])
+    const p = planProgress(entries, { ...berlin, through: "2027-06-07" })
+    expect(p.days.map((d) => d.date)).toEqual([
+      "2027-06-01",
+      "2027-06-02",
+      "2027-06-03",
+      "2027-06-04",
+      "2027-06-05",
+      "2027-06-06",
+      "2027-06-07"
+    ])
+    // Steps on 4 and 7 June: 300 − 2 × 30.
+    expect(day(p, "2027-06-07")).toEqual({
+      date: "2027-06-07",
+      logged: false,
+      plan: a.id,
+      targets: {
+        latches: { target: 8, actual: undefined, met: undefined },
+        pumps: { target: 3, actual: undefined, met: undefined }
+      },
+      supplement: { ceilingMl: 240, reductions: 2, held: false, givenMl: undefined, withinCeiling: undefined }
+    })
+    expect(p.course?.days).toBe(7)
+    // A date before the course changes nothing; an empty log stays empty.
+    expect(planProgress(entries, { ...berlin, through: "2027-05-01" }).days).toHaveLength(1)
+    expect(planProgress([], { ...berlin, through: "2027-06-07" }).days).toEqual([])
+    expect(() => planProgress(entries, { ...berlin, through: "2027-02-30" })).toThrow(
+      /planProgress: option through must be a real date written YYYY-MM-DD/
+    )
+  })
+
   it("an empty log has no days and no course; unknown entries are counted", () => {
     expect(planProgress([unknownEntry(1)], berlin)).toEqual({
       plan: undefined,

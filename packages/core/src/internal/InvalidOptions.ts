@@ -106,13 +106,17 @@ export const checkSex = (projection: string, sex: unknown): Sex | undefined => {
 const isRealDate = (ms: number, date: string): boolean =>
   Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === date
 
-/** @internal */
-export const checkBirthDate = (projection: string, date: unknown): string | undefined => {
+/** @internal A local date option (`YYYY-MM-DD`, a real date), or undefined. */
+export const checkDate = (projection: string, option: string, date: unknown): string | undefined => {
   if (date === undefined) return undefined
   const ok =
     typeof date === "string" &&
     /^\d{4}-\d{2}-\d{2}$/.test(date) &&
     isRealDate(Date.parse(`${date}T00:00:00Z`), date)
-  if (!ok) fail(projection, "birthDate", "must be a real date written YYYY-MM-DD", date)
+  if (!ok) fail(projection, option, "must be a real date written YYYY-MM-DD", date)
   return date as string
 }
+
+/** @internal */
+export const checkBirthDate = (projection: string, date: unknown): string | undefined =>
+  checkDate(projection, "birthDate", date)
