@@ -71,7 +71,7 @@ export function App(props: { log: EventLog; link: Link; settings: Settings }) {
     <main>
       ${tab === "today" ? html`<${Today} log=${log} link=${link} settings=${settings} />` : null}
       ${tab !== "today" && loaded === undefined ? html`<p class="loading" role="status">${t("app.loading")}</p>` : null}
-      ${tab === "history" && loaded ? html`<${loaded.History} log=${log} settings=${settings} />` : null}
+      ${tab === "history" && loaded ? html`<${loaded.History} log=${log} link=${link} settings=${settings} />` : null}
       ${
         tab === "settings" && loaded
           ? html`<${loaded.SettingsScreen} log=${log} link=${link} settings=${settings} onChange=${setSettings} />`

@@ -57,7 +57,7 @@ const unitHint = (field: string, settings: Settings): string => {
 
 // In English the library's own text (it names the limits and the value given); in another
 // language the rule's stable code, translated, with the limits the English text names.
-const rule = (p: FieldProblem): string => {
+export const rule = (p: FieldProblem): string => {
   if (current().language === "en" || p.code === undefined) return p.message
   const [min, max] = [...p.message.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => number(Number(m[0]), 2))
   if (p.code === "range" && min !== undefined && max !== undefined) return t("rule.range", { min, max })

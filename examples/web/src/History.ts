@@ -1,6 +1,7 @@
-// The History screen: the last 14 days as charts (supplement by milk, latches, pumped) and the
-// weight trend with the WHO weight-velocity bands when the child's birth date and sex are set.
-// Charts are Chart.js; each canvas has a text summary for screen readers.
+// The History screen: a range of days (14, 30, the whole course) as charts (supplement by milk,
+// latches, pumped) with the plan's ceiling and targets drawn on them (HistoryPlan.ts), how often the
+// plan was kept, and the weight against the WHO weight-velocity bands when the child's birth date
+// and sex are set. Charts are Chart.js; each canvas has a text summary for screen readers.
 import type { DayTotals } from "@relactation/core"
 import type { EventLog } from "@relactation/sync"
 import {
@@ -8,6 +9,7 @@ import {
   BarElement,
   CategoryScale,
   Chart,
+  Filler,
   type ChartConfiguration,
   Legend,
   LinearScale,
@@ -16,7 +18,7 @@ import {
   PointElement,
   Tooltip
 } from "chart.js"
-import { useEffect, useRef } from "preact/hooks"
+import { useEffect, useRef, useState } from "preact/hooks"
 import {
   dayMonth,
   grams as gramsText,
@@ -28,7 +30,17 @@ import {
 } from "./Format.js"
 import { html } from "./html.js"
 import { t } from "./I18n.js"
-import type { Settings } from "./Link.js"
+import {
+  lineDataset,
+  PlanInRange,
+  planDays,
+  planLine,
+  type Range,
+  rangeDates,
+  whoBandFrom
+} from "./HistoryPlan.js"
+import type { Link, Settings } from "./Link.js"
+import { planProgressOf } from "./Plan.js"
 import { localDay } from "./Time.js"
 
 Chart.register(
@@ -39,6 +51,7 @@ Chart.register(
   LineController,
   LineElement,
   PointElement,
+  Filler,
   Legend,
   Tooltip
 )
@@ -49,15 +62,8 @@ const COLORS = {
   donor: "#6c8ebf",
   night: "#7b6cc2",
   band: "rgba(58,157,127,0.25)",
-  outer: "rgba(58,157,127,0.12)"
-}
-
-/** The last `n` local dates, oldest first, ending with `today`. */
-export const lastDays = (today: string, n: number): Array<string> => {
-  const end = Date.parse(`${today}T00:00:00Z`)
-  return Array.from({ length: n }, (_, i) =>
-    new Date(end - (n - 1 - i) * 86_400_000).toISOString().slice(0, 10)
-  )
+  outer: "rgba(58,157,127,0.12)",
+  plan: "#b3261e"
 }
 
 function ChartBox(props: { label: string; summary: string; config: ChartConfiguration }) {
@@ -94,10 +100,14 @@ const bars = (
     }
   }) as ChartConfiguration
 
-export function History(props: { log: EventLog; settings: Settings }) {
-  const { log, settings } = props
+export function History(props: { log: EventLog; link: Link; settings: Settings }) {
+  const { log, link, settings } = props
+  const [range, setRange] = useState<Range>("14")
   const today = localDay(Date.now(), settings.timeZone, settings.dayStartHour)
-  const dates = lastDays(today, 14)
+  const progress = planProgressOf(log, settings, link, today)
+  const dates = rangeDates(range, today, progress.course?.startDate, log.dailyTotals.days[0]?.date)
+  const plan = planDays(progress, dates)
+  const planToday = plan.at(-1)
   const byDate = new Map<string, DayTotals>(log.dailyTotals.days.map((d) => [d.date, d]))
   const labels = dates.map(dayMonth)
   const pick = (f: (d: DayTotals) => number) =>
@@ -116,17 +126,30 @@ export function History(props: { log: EventLog; settings: Settings }) {
   const latches = pick((d) => d.latches - d.nightLatches)
   const night = pick((d) => d.nightLatches)
   const pumped = pick((d) => vol(d.pumpedMl))
+  const ceiling = planLine(plan, (d) => d.supplement.ceilingMl, vol)
+  const latchTarget = planLine(plan, (d) => d.targets.latches?.target)
+  const nightTarget = planLine(plan, (d) => d.targets.nightLatches?.target)
+  const pumpedTarget = planLine(plan, (d) => d.targets.pumpedMl?.target, vol)
+  const days = dates.length
+  const first = dates[0] ?? today
+  const inRange = (at: string) => localDay(at, settings.timeZone, settings.dayStartHour) >= first
 
   const trend = log.relactationProgress.trend
   const weight = log.weightTrend
   const wunit = settings.weight
-  const weightLabels = weight.points.map((p) => dayMonth(localDay(p.at, settings.timeZone, 0)))
-  const grams = weight.points.map((p) =>
-    wunit === "g" ? p.grams : Math.round((p.grams / 453.592) * 100) / 100
-  )
+  const points = weight.points.filter((p) => inRange(p.at))
+  const weightLabels = points.map((p) => dayMonth(localDay(p.at, settings.timeZone, 0)))
+  const toUnit = (g: number) => (wunit === "g" ? Math.round(g) : Math.round((g / 453.592) * 100) / 100)
+  const grams = points.map((p) => toUnit(p.grams))
+  const band = whoBandFrom(points, weight.sex)
+  const lastBand = band.at(-1)
 
   return html`<div class="history">
     <h2>${t("history.title")}</h2>
+    <div class="field"><label for="history-range">${t("history.range")}</label>
+      <select id="history-range" onChange=${(e: { currentTarget: { value: string } }) => setRange(e.currentTarget.value as Range)}>
+        ${(["14", "30", "all"] as const).map((r) => html`<option value=${r} selected=${r === range}>${t(`history.range.${r}`)}</option>`)}
+      </select></div>
     ${
       trend
         ? html`<p class="note">${t("history.trend", {
@@ -142,15 +165,17 @@ export function History(props: { log: EventLog; settings: Settings }) {
         formula: number(sum(formula), 2),
         expressed: number(sum(expressed), 2),
         donor: number(sum(donor), 2),
-        unit
-      })}
+        unit,
+        days
+      })}${planToday?.supplement.ceilingMl === undefined ? "" : ` ${t("history.ceilingSummary", { amount: volume(planToday.supplement.ceilingMl, settings.volume) })}`}
       config=${bars(
         labels,
         [
           { label: t("history.formula"), data: formula, backgroundColor: COLORS.formula },
           { label: t("history.expressed"), data: expressed, backgroundColor: COLORS.expressed },
-          { label: t("history.donor"), data: donor, backgroundColor: COLORS.donor }
-        ],
+          { label: t("history.donor"), data: donor, backgroundColor: COLORS.donor },
+          ...(ceiling ? [lineDataset(t("history.ceiling"), ceiling, COLORS.plan)] : [])
+        ] as never,
         true
       )}
     />
@@ -158,14 +183,17 @@ export function History(props: { log: EventLog; settings: Settings }) {
       label=${t("history.latchesChart")}
       summary=${t("history.latchesSummary", {
         today: number((latches.at(-1) ?? 0) + (night.at(-1) ?? 0)),
-        total: number(sum(latches) + sum(night))
-      })}
+        total: number(sum(latches) + sum(night)),
+        days
+      })}${planToday?.targets.latches === undefined ? "" : ` ${t("history.latchTargetSummary", { target: number(planToday.targets.latches.target) })}`}
       config=${bars(
         labels,
         [
           { label: t("history.day"), data: latches, backgroundColor: COLORS.expressed },
-          { label: t("history.night"), data: night, backgroundColor: COLORS.night }
-        ],
+          { label: t("history.night"), data: night, backgroundColor: COLORS.night },
+          ...(latchTarget ? [lineDataset(t("history.latchTarget"), latchTarget, COLORS.plan)] : []),
+          ...(nightTarget ? [lineDataset(t("history.nightTarget"), nightTarget, COLORS.night)] : [])
+        ] as never,
         true
       )}
     />
@@ -173,17 +201,30 @@ export function History(props: { log: EventLog; settings: Settings }) {
       label=${t("history.pumpedChart", { unit })}
       summary=${t("history.pumpedSummary", {
         today: `${number(pumped.at(-1) ?? 0, 2)} ${unit}`,
-        total: `${number(sum(pumped), 2)} ${unit}`
-      })}
-      config=${bars(labels, [{ label: t("history.pumped"), data: pumped, backgroundColor: COLORS.donor }], false)}
+        total: `${number(sum(pumped), 2)} ${unit}`,
+        days
+      })}${planToday?.targets.pumpedMl === undefined ? "" : ` ${t("history.pumpedTargetSummary", { target: volume(planToday.targets.pumpedMl.target, settings.volume) })}`}
+      config=${bars(
+        labels,
+        [
+          { label: t("history.pumped"), data: pumped, backgroundColor: COLORS.donor },
+          ...(pumpedTarget ? [lineDataset(t("history.pumpedTarget"), pumpedTarget, COLORS.plan)] : [])
+        ] as never,
+        false
+      )}
     />
+    <${PlanInRange} days=${plan} />
     <h2>${t("history.weightTitle")}</h2>
     ${
-      weight.points.length === 0
+      points.length === 0
         ? html`<p class="empty">${t("history.noWeighIns")}</p>`
         : html`<${ChartBox}
             label=${t("history.weightChart", { unit: wunit === "g" ? "g" : "lb" })}
-            summary=${t("history.weightSummary", { weight: weightText(weight.points.at(-1)?.grams ?? 0, wunit) })}
+            summary=${`${t("history.weightSummary", { weight: weightText(points.at(-1)?.grams ?? 0, wunit) })}${
+              lastBand === undefined
+                ? ""
+                : ` ${t("history.weightBandSummary", { p15: weightText(lastBand.p15, wunit), p85: weightText(lastBand.p85, wunit) })}`
+            }`}
             config=${{
               type: "line",
               data: {
@@ -194,13 +235,38 @@ export function History(props: { log: EventLog; settings: Settings }) {
                     data: grams,
                     borderColor: COLORS.expressed,
                     backgroundColor: COLORS.expressed
-                  }
+                  },
+                  ...(band.some((b) => b !== undefined)
+                    ? [
+                        {
+                          label: t("history.weightBand"),
+                          data: band.map((b) => (b === undefined ? null : toUnit(b.p85))),
+                          borderColor: COLORS.band,
+                          backgroundColor: COLORS.band,
+                          pointRadius: 0,
+                          fill: "+1"
+                        },
+                        {
+                          label: "WHO P15",
+                          data: band.map((b) => (b === undefined ? null : toUnit(b.p15))),
+                          borderColor: COLORS.band,
+                          backgroundColor: COLORS.band,
+                          pointRadius: 0
+                        }
+                      ]
+                    : [])
                 ]
               },
               options: {
                 animation: false,
                 maintainAspectRatio: false,
-                plugins: { legend: { display: false } }
+                plugins: {
+                  legend: {
+                    display: band.some((b) => b !== undefined),
+                    // The band's lower edge has no legend entry of its own.
+                    labels: { filter: (item: { datasetIndex?: number }) => item.datasetIndex !== 2 }
+                  }
+                }
               }
             }}
           />`
@@ -259,7 +325,9 @@ export function History(props: { log: EventLog; settings: Settings }) {
                   html`<tr><td>${whoInterval(w.interval)}</td><td>${gramsText(w.gainGrams)}</td><td>${[w.reference.p5, w.reference.p15, w.reference.median, w.reference.p85].map((g) => number(g, 0)).join(" / ")}</td><td>${t(`band.${w.band}`)}</td></tr>`
               )}</tbody>
             </table>`
-        : html`<p class="note">${t("history.whoHint")}</p>`
+        : weight.birthDate === undefined || weight.sex === undefined
+          ? html`<p class="note">${t("history.whoHint")}</p>`
+          : null
     }
   </div>`
 }

@@ -13,15 +13,6 @@ export interface Link {
   readonly name: string | undefined
 }
 
-/** The daily plan the Today screen compares against (information, never advice). */
-export interface Plan {
-  readonly latches: number
-  readonly nightLatches: number
-  readonly latchMinutes: number
-  readonly pumpedMl: number
-  readonly supplementMl: number
-}
-
 /** Per-phone display settings. */
 export interface Settings {
   readonly volume: VolumeUnit
@@ -33,11 +24,11 @@ export interface Settings {
   readonly theme: "auto" | "dark" | "light"
   /** `auto` (the phone's language) or a language code; one without a catalog shows English. */
   readonly language: string
-  readonly plan: Plan
 }
 
 const LINK_KEY = "relactation:link"
-const SETTINGS_KEY = "relactation:settings"
+/** Where the settings are kept; older versions also kept the plan there (see Plan.ts's migration). */
+export const SETTINGS_KEY = "relactation:settings"
 
 const localZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"
 
@@ -49,8 +40,7 @@ export const defaultSettings = (): Settings => ({
   nightStart: 22,
   nightEnd: 6,
   theme: "auto",
-  language: "auto",
-  plan: { latches: 10, nightLatches: 2, latchMinutes: 150, pumpedMl: 0, supplementMl: 0 }
+  language: "auto"
 })
 
 /** Parses `#relay=…&log=…` (or returns undefined when the fragment is not a caregiver link). */
@@ -94,8 +84,9 @@ export const loadSettings = (): Settings => {
   try {
     const raw = localStorage.getItem(SETTINGS_KEY)
     if (raw === null) return base
-    const stored = JSON.parse(raw) as Partial<Settings>
-    return { ...base, ...stored, plan: { ...base.plan, ...stored.plan } }
+    // An older version's `plan` stays in storage until Plan.ts has moved it into the log.
+    const { plan: _legacy, ...stored } = JSON.parse(raw) as Partial<Settings> & { plan?: unknown }
+    return { ...base, ...stored }
   } catch {
     return base
   }

@@ -1,6 +1,6 @@
 // Settings: units, time zone, start of day, night window and theme (kept on this phone); the
-// child's profile and this caregiver's name (events in the shared log, latest wins); inviting the
-// other parent (a link and its QR code); exports for the clinician.
+// plan (PlanScreen.ts), the child's profile and this caregiver's name (events in the shared log,
+// latest wins); inviting the other parent (a link and its QR code); exports for the clinician.
 import { isTimeZone } from "@relactation/core"
 import type { EventLog } from "@relactation/sync"
 import QRCode from "qrcode"
@@ -11,7 +11,8 @@ import { describe } from "./Forms.js"
 import { html } from "./html.js"
 import { languageName, time } from "./Format.js"
 import { choose, LANGUAGES, t } from "./I18n.js"
-import { formatLink, type Link, newId, type Plan, type Settings, saveLink } from "./Link.js"
+import { formatLink, type Link, newId, type Settings, saveLink } from "./Link.js"
+import { PlanEditor } from "./PlanScreen.js"
 
 const hours = Array.from({ length: 24 }, (_, h) => h)
 const hourOptions = (selected: number) =>
@@ -81,10 +82,6 @@ export function SettingsScreen(props: {
     const next = { ...settings, ...patch }
     props.onChange(next)
     log.setProjectionOptions(projectionOptions(next, link, childProfile(log.events, link.child)))
-  }
-  const changePlan = (key: keyof Plan) => (e: { currentTarget: { value: string } }) => {
-    const n = Number(e.currentTarget.value)
-    if (Number.isFinite(n) && n >= 0) change({ plan: { ...settings.plan, [key]: n } })
   }
   const saveProfile = async (e: SubmitEvent) => {
     e.preventDefault()
@@ -200,18 +197,7 @@ export function SettingsScreen(props: {
           <select id="s-night-end" onChange=${(e: { currentTarget: { value: string } }) => change({ nightEnd: Number(e.currentTarget.value) })}>${hourOptions(settings.nightEnd)}</select></div>
       </div>
     </fieldset>
-    <fieldset>
-      <legend>${t("settings.plan")}</legend>
-      <div class="row">
-        <div class="field"><label for="p-latches">${t("settings.plan.latches")}</label><input id="p-latches" inputmode="numeric" value=${settings.plan.latches} onChange=${changePlan("latches")} /></div>
-        <div class="field"><label for="p-night">${t("settings.plan.nightLatches")}</label><input id="p-night" inputmode="numeric" value=${settings.plan.nightLatches} onChange=${changePlan("nightLatches")} /></div>
-      </div>
-      <div class="row">
-        <div class="field"><label for="p-minutes">${t("settings.plan.latchMinutes")}</label><input id="p-minutes" inputmode="numeric" value=${settings.plan.latchMinutes} onChange=${changePlan("latchMinutes")} /></div>
-        <div class="field"><label for="p-pumped">${t("settings.plan.pumped")}</label><input id="p-pumped" inputmode="numeric" value=${settings.plan.pumpedMl} onChange=${changePlan("pumpedMl")} /></div>
-      </div>
-      <div class="field"><label for="p-supplement">${t("settings.plan.supplement")}</label><input id="p-supplement" inputmode="numeric" value=${settings.plan.supplementMl} onChange=${changePlan("supplementMl")} /></div>
-    </fieldset>
+    <${PlanEditor} log=${log} link=${link} settings=${settings} />
     <form onSubmit=${saveProfile} noValidate>
       <fieldset>
         <legend>${t("settings.child")}</legend>

@@ -1,5 +1,5 @@
-// The Today screen: the nursing timer (mine and the other phone's, live), quick entry, totals
-// against the plan, and today's entries with who logged each, undo and correct.
+// The Today screen: the nursing timer (mine and the other phone's, live), quick entry, totals,
+// the plan's targets for today (TodayPlan.ts), and today's entries with who logged each, undo and correct.
 import { mlFromFlOz } from "@relactation/core"
 import type { EventLog, RunningSession } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
@@ -11,6 +11,7 @@ import { html } from "./html.js"
 import { loadPending, onPendingChange, savePendingUnlinked } from "./PendingSns.js"
 import type { Link, Settings } from "./Link.js"
 import { clock, localDay, minutes, stopwatch } from "./Time.js"
+import { TodayPlan } from "./TodayPlan.js"
 
 const SESSION_KEY = "relactation:session"
 
@@ -184,19 +185,18 @@ export const describeEntry = (e: Entry, settings: Settings, _tz: string): string
 function Totals(props: { log: EventLog; settings: Settings; day: string }) {
   const { log, settings, day } = props
   const d = log.dailyTotals.days.find((x) => x.date === day)
-  const plan = settings.plan
   const vol = (ml: number) => volume(ml, settings.volume)
-  const row = (label: string, value: string, goal: string | undefined, testId: string) =>
-    html`<div class="total" data-total=${testId}><dt>${label}</dt><dd>${value}${goal ? html`<span class="goal"> / ${goal}</span>` : null}</dd></div>`
+  const row = (label: string, value: string, testId: string) =>
+    html`<div class="total" data-total=${testId}><dt>${label}</dt><dd>${value}</dd></div>`
   const byMilk = d?.supplementByMilk
   return html`<section aria-labelledby="totals-h">
     <h2 id="totals-h">${t("totals.title")}</h2>
     <dl class="totals" aria-label=${t("totals.title")}>
-      ${row(t("totals.latches"), number(d?.latches ?? 0), number(plan.latches), "latches")}
-      ${row(t("totals.nightLatches"), number(d?.nightLatches ?? 0), number(plan.nightLatches), "night")}
-      ${row(t("totals.latchMinutes"), number(Math.round(d?.latchMinutes ?? 0)), number(plan.latchMinutes), "minutes")}
-      ${row(t("totals.pumped"), vol(d?.pumpedMl ?? 0), plan.pumpedMl > 0 ? vol(plan.pumpedMl) : undefined, "pumped")}
-      ${row(t("totals.supplement"), vol(d?.supplementMl ?? 0), plan.supplementMl > 0 ? t("totals.atMost", { amount: vol(plan.supplementMl) }) : undefined, "supplement")}
+      ${row(t("totals.latches"), number(d?.latches ?? 0), "latches")}
+      ${row(t("totals.nightLatches"), number(d?.nightLatches ?? 0), "night")}
+      ${row(t("totals.latchMinutes"), number(Math.round(d?.latchMinutes ?? 0)), "minutes")}
+      ${row(t("totals.pumped"), vol(d?.pumpedMl ?? 0), "pumped")}
+      ${row(t("totals.supplement"), vol(d?.supplementMl ?? 0), "supplement")}
     </dl>
     <p class="by-milk">${t("totals.byMilk", { formula: vol(byMilk?.formula ?? 0), expressed: vol(byMilk?.expressed ?? 0), donor: vol(byMilk?.donor ?? 0) })}</p>
   </section>`
@@ -295,6 +295,7 @@ export function Today(props: { log: EventLog; link: Link; settings: Settings }) 
     }
     <${Waiting} log=${log} settings=${settings} />
     <${Totals} log=${log} settings=${settings} day=${day} />
+    <${TodayPlan} log=${log} link=${link} settings=${settings} day=${day} />
     <${Entries}
       log=${log}
       link=${link}

@@ -8,6 +8,7 @@ import { html } from "./html.js"
 import { choose, setLanguage, t } from "./I18n.js"
 import { loadLink, loadSettings, parseFragment, saveLink } from "./Link.js"
 import { resolvePending } from "./PendingSns.js"
+import { migrateLocalPlan } from "./Plan.js"
 import { resumeSession } from "./Today.js"
 import "./style.css"
 
@@ -48,6 +49,8 @@ const start = async () => {
   const log = await openFamily(link, settings)
   const child = childProfile(log.events, link.child)
   if (child) log.setProjectionOptions(projectionOptions(settings, link, child))
+  // Once per log: the targets older versions kept on this phone become a plan event (Plan.ts).
+  await migrateLocalPlan(log, link, localStorage, t("plan.migratedNote")).catch(() => undefined)
   resumeSession(log)
   log.subscribe(() => void resolvePending(log))
   void resolvePending(log)

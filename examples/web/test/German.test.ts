@@ -98,6 +98,26 @@ describe("the app in German", () => {
       .poll(() => page.getByRole("alert").textContent())
       .toMatch(/^Abgepumpte Menge \(ml\): muss zwischen 0 und 2\.000 liegen$/)
     await page.getByRole("button", { name: "Abbrechen" }).click()
+
+    // The plan through the German editor: a bad one is refused in German, then today's targets.
+    await page.getByRole("button", { name: "Einstellungen" }).click()
+    await page.getByLabel("Weniger bei jedem Schritt (ml)").fill("0")
+    await page.getByRole("button", { name: "Plan speichern" }).click()
+    await expect
+      .poll(() => page.locator(".plan-editor").getByRole("alert").textContent())
+      .toMatch(
+        /Zufüttern pro Tag zu Beginn: fehlt\. Weniger bei jedem Schritt: muss zwischen 0 und 2\.000 liegen/
+      )
+    await page.getByLabel("Anlegen pro Tag").fill("8")
+    await page.getByLabel("Zufüttern pro Tag zu Beginn (ml)").fill("300")
+    await page.getByLabel("Weniger bei jedem Schritt (ml)").fill("30")
+    await page.getByLabel("Tage zwischen den Schritten").fill("3")
+    await page.getByRole("button", { name: "Plan speichern" }).click()
+    await page.getByRole("status").filter({ hasText: "Plan gespeichert" }).waitFor()
+    await page.getByRole("button", { name: "Heute" }).click()
+    await expect
+      .poll(() => page.locator('.today-plan li[data-target="supplement"]').textContent())
+      .toMatch(/30\sml von höchstens 300\sml\s*im Plan/)
     const entries = page.getByRole("list", { name: "Heutige Einträge" }).getByRole("listitem")
     await expect.poll(() => entries.count()).toBe(5)
 

@@ -13,5 +13,6 @@ export const SAME_IN_BOTH: ReadonlySet<MessageKey> = new Set<MessageKey>([
   "form.latch.past",
   "field.hint.ml",
   "band.p5-p15",
-  "band.p15-p85"
+  "band.p15-p85",
+  "plan.field.plan"
 ])
