@@ -197,7 +197,7 @@ export function SettingsScreen(props: {
           <select id="s-night-end" onChange=${(e: { currentTarget: { value: string } }) => change({ nightEnd: Number(e.currentTarget.value) })}>${hourOptions(settings.nightEnd)}</select></div>
       </div>
     </fieldset>
-    <${PlanEditor} log=${log} link=${link} settings=${settings} />
+    <${PlanEditor} key=${`${settings.volume}-${settings.weight}`} log=${log} link=${link} settings=${settings} />
     <form onSubmit=${saveProfile} noValidate>
       <fieldset>
         <legend>${t("settings.child")}</legend>

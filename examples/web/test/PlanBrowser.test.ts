@@ -149,15 +149,19 @@ describe("the plan in the app", () => {
     })
     await page.getByRole("status").filter({ hasText: "Plan saved" }).waitFor()
 
-    // Weighed 40 days ago and today; a pump today.
+    // Weighed at noon 40 calendar days ago (in Berlin, whatever the hour and DST) and now; a pump.
+    const todayInBerlin = berlinInput(now).slice(0, 10)
+    const fortyDaysAgo = new Date(Date.parse(`${todayInBerlin}T00:00:00Z`) - 40 * DAY)
+      .toISOString()
+      .slice(0, 10)
     await page.getByRole("button", { name: "Today" }).click()
-    for (const [daysAgo, grams] of [
-      [40, 3400],
-      [0, 4400]
+    for (const [time, grams] of [
+      [`${fortyDaysAgo}T12:00`, 3400],
+      [berlinInput(now), 4400]
     ] as const) {
       await page.getByRole("button", { name: "+ Weigh-in" }).click()
       await page.getByLabel("Weight (g)").fill(String(grams))
-      await page.getByLabel("Time", { exact: true }).fill(berlinInput(now - daysAgo * DAY - 60_000))
+      await page.getByLabel("Time", { exact: true }).fill(time)
       await page.getByRole("button", { name: "Save" }).click()
       await page.getByRole("status").filter({ hasText: "Weigh-in saved" }).waitFor()
     }
