@@ -7,6 +7,7 @@
 export * from "./Hooks.js"
 export * from "./Limits.js"
 export * from "./Metrics.js"
+export * from "./RedisBus.js"
 export * from "./Relay.js"
 export * from "./SqliteStorage.js"
 export * from "./Storage.js"
