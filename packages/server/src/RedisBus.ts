@@ -9,16 +9,9 @@
  * @since 0.2.0
  */
 import { randomBytes } from "node:crypto"
-import { createClient } from "redis"
 import { BusMetrics } from "./internal/bus/BusMetrics.js"
-import {
-  ADMIT_CONNECTION,
-  HEARTBEAT,
-  INSTANCE_TTL_MS,
-  limitKeys,
-  SET_CONNECTIONS,
-  TAKE_RATE
-} from "./internal/bus/SharedLimits.js"
+import { type Client, makeClient } from "./internal/bus/Clients.js"
+import { Limiter } from "./internal/bus/Limiter.js"
 import { type BusMessage, channels, decodeEnvelope, encodeEnvelope } from "./internal/bus/Wire.js"
 
 /**
@@ -65,21 +58,6 @@ export class BusUnavailableError extends Error {
   override readonly name = "BusUnavailableError"
 }
 
-const makeClient = (url: string, reconnectStrategy: (retries: number) => number | Error) => {
-  const client = createClient({
-    url,
-    // A publish while Redis is down fails at once instead of going out late; the catch-up covers it.
-    disableOfflineQueue: true,
-    pingInterval: 5_000,
-    socket: { connectTimeout: 5_000, reconnectStrategy }
-  })
-  // Errors also arrive as rejected commands; the event is only for the reconnect loop.
-  client.on("error", () => {})
-  return client
-}
-
-type Client = ReturnType<typeof makeClient>
-
 /** The URL without its password, for messages. */
 const redact = (url: string): string => {
   try {
@@ -93,7 +71,7 @@ const redact = (url: string): string => {
 
 /**
  * A connection to the bus, shared by every loaded log of one relay process. Give it to
- * `createRelay({ bus })` together with a shared store; the relay closes a bus it did not get.
+ * `createRelay({ bus })` together with a shared store; the relay does not close a bus it was given.
  *
  * @since 0.2.0
  * @category bus
@@ -106,8 +84,8 @@ export class RedisBus {
   private readonly publisher: Client
   private readonly subscriber: Client
   private readonly limiter: Client
+  private readonly limits: Limiter
   private readonly channel: ReturnType<typeof channels>
-  private readonly keys: ReturnType<typeof limitKeys>
   private readonly log: (line: Record<string, unknown>) => void
   private readonly logs = new Map<string, BusLogHandlers>()
   /** Logs whose SUBSCRIBE went through (the client resubscribes them after a reconnect). */
@@ -116,10 +94,8 @@ export class RedisBus {
   private readonly unannounced = new Map<string, number>()
   private readonly reconnectListeners = new Set<() => void>()
   private readonly revokeListeners = new Set<(logId: string, credential: string) => void>()
-  /** This process's connection count per log, re-sent after Redis restarts (it keeps no data). */
-  private readonly connectionCounts = new Map<string, number>()
-  private readonly heartbeat: NodeJS.Timeout
-  private readonly commandTimeoutMs: number
+  /** Publishes on their way to Redis (awaited by `flush`, so a draining relay hands over all it has). */
+  private readonly inFlight = new Set<Promise<unknown>>()
   private closed = false
   private closing: Promise<void> | undefined = undefined
 
@@ -133,12 +109,14 @@ export class RedisBus {
     this.limiter = clients.limiter
     const prefix = options.prefix ?? "relactation"
     this.channel = channels(prefix)
-    this.keys = limitKeys(prefix)
     this.log = options.log ?? (() => {})
-    this.commandTimeoutMs = options.commandTimeoutMs ?? 500
     this.metrics.up = true
-    this.heartbeat = setInterval(() => void this.beat(), INSTANCE_TTL_MS / 3)
-    this.heartbeat.unref()
+    this.limits = new Limiter(clients.limiter, {
+      instance: this.instance,
+      prefix,
+      timeoutMs: options.commandTimeoutMs ?? 500,
+      metrics: this.metrics
+    })
   }
 
   /**
@@ -185,7 +163,7 @@ export class RedisBus {
     const bus = new RedisBus({ publisher, subscriber, limiter }, { ...options, instance })
     bus.watch()
     await bus.subscriber.subscribe(bus.channel.control, bus.onMessage, true)
-    await bus.beat()
+    await bus.limits.beat()
     return bus
   }
 
@@ -218,12 +196,7 @@ export class RedisBus {
       this.refreshUp()
       this.announce()
     })
-    this.limiter.on("ready", () => {
-      this.refreshUp()
-      void this.beat()
-      // Redis keeps no data across a restart (or lost it): our counts go back.
-      for (const [logId, count] of this.connectionCounts) this.setConnections(logId, count)
-    })
+    this.limiter.on("ready", () => this.refreshUp())
   }
 
   private refreshUp(): void {
@@ -324,12 +297,19 @@ export class RedisBus {
       failed()
       return
     }
-    this.publisher.publish(channel, payload).then(
+    const sent = this.publisher.publish(channel, payload).then(
       () => {
         this.metrics.published++
       },
       () => failed()
     )
+    this.inFlight.add(sent)
+    void sent.finally(() => this.inFlight.delete(sent))
+  }
+
+  /** Settles once every publish made so far went out (or failed). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.inFlight])
   }
 
   private announce(): void {
@@ -372,55 +352,22 @@ export class RedisBus {
     }
   }
 
-  private async eval(script: string, keys: Array<string>, args: Array<string>): Promise<number | undefined> {
-    if (this.closed || !this.limiter.isReady) return undefined
-    try {
-      const reply = await this.limiter
-        .withCommandOptions({ timeout: this.commandTimeoutMs })
-        .eval(script, { keys, arguments: args })
-      return Number(reply)
-    } catch {
-      return undefined
-    }
-  }
-
-  private async beat(): Promise<void> {
-    await this.eval(HEARTBEAT, [this.keys.instances], [this.instance, String(INSTANCE_TTL_MS)])
-  }
-
   /**
    * Whether one more connection to `logId` fits under `limit` for the whole deployment, this
    * process holding `count` with the new one. Undefined when Redis did not answer (decide locally).
    */
-  async admitConnection(logId: string, count: number, limit: number): Promise<boolean | undefined> {
-    const reply = await this.eval(
-      ADMIT_CONNECTION,
-      [this.keys.connections(logId), this.keys.instances],
-      [this.instance, String(count), String(limit), String(INSTANCE_TTL_MS)]
-    )
-    if (reply === undefined) {
-      this.metrics.localFallbacks++
-      return undefined
-    }
-    if (reply === 1) this.connectionCounts.set(logId, count)
-    return reply === 1
+  admitConnection(logId: string, count: number, limit: number): Promise<boolean | undefined> {
+    return this.limits.admitConnection(logId, count, limit)
   }
 
   /** This process now holds `count` connections to `logId` (after a disconnect, or a refused upgrade). */
   setConnections(logId: string, count: number): void {
-    if (count <= 0) this.connectionCounts.delete(logId)
-    else this.connectionCounts.set(logId, count)
-    void this.eval(SET_CONNECTIONS, [this.keys.connections(logId)], [this.instance, String(count)])
+    this.limits.setConnections(logId, count)
   }
 
   /** Takes one connection from the address's deployment-wide allowance; undefined when Redis did not answer. */
-  async takeRate(address: string, perMinute: number): Promise<boolean | undefined> {
-    const reply = await this.eval(TAKE_RATE, [this.keys.rate(address)], [String(perMinute)])
-    if (reply === undefined) {
-      this.metrics.localFallbacks++
-      return undefined
-    }
-    return reply === 1
+  takeRate(address: string, perMinute: number): Promise<boolean | undefined> {
+    return this.limits.takeRate(address, perMinute)
   }
 
   /** The bus's Prometheus lines. */
@@ -435,12 +382,7 @@ export class RedisBus {
   }
 
   private async shutdown(): Promise<void> {
-    clearInterval(this.heartbeat)
-    const counts = [...this.connectionCounts.keys()]
-    await Promise.all(
-      counts.map((logId) => this.eval(SET_CONNECTIONS, [this.keys.connections(logId)], [this.instance, "0"]))
-    )
-    if (this.limiter.isReady) await this.limiter.zRem(this.keys.instances, this.instance).catch(() => 0)
+    await this.limits.leave()
     this.closed = true
     this.metrics.up = false
     for (const client of [this.publisher, this.subscriber, this.limiter]) {
