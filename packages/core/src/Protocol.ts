@@ -35,9 +35,57 @@ export const isLogId = (value: unknown): value is string =>
 export const TOKEN_PARAM = "token"
 
 /**
+ * The subprotocol a client offers next to its token when it sends the token in the
+ * `Sec-WebSocket-Protocol` header instead of the URL (`protocols: [TOKEN_SUBPROTOCOL, token]`): the
+ * relay answers with this one, so the token is never echoed, and the URL that proxies log holds none.
+ *
+ * @since 0.2.0
+ * @category access
+ */
+export const TOKEN_SUBPROTOCOL = "relactation"
+
+/**
+ * A credential id: 22 characters of `[A-Za-z0-9_-]` (16 random bytes, base64url). Each device's
+ * relay credential carries its own, so one device can be removed without cutting off the others.
+ *
+ * @since 0.2.0
+ * @category access
+ */
+export const CREDENTIAL_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/
+
+/**
+ * Whether a string is a valid credential id.
+ *
+ * @since 0.2.0
+ * @category access
+ */
+export const isCredentialId = (value: unknown): value is string =>
+  typeof value === "string" && CREDENTIAL_ID_PATTERN.test(value)
+
+/**
+ * The relay's HTTP paths for credentials, relative to its base URL (the websocket URL with `http`
+ * for `ws`): every request carries a credential (or, for `join`, a join token) as
+ * `Authorization: Bearer <token>`, and every answer is JSON.
+ *
+ * - `POST /logs/<logId>/join`: a join token (single use) for a device's own credential;
+ * - `POST /logs/<logId>/renew`: a credential for a fresh one with the same credential id;
+ * - `POST /logs/<logId>/invite`: a credential for a join token to hand to a new device;
+ * - `GET /logs/<logId>/devices`: the log's credential ids and when each was last seen;
+ * - `POST /logs/<logId>/revoke` with `{ "credentialId": … }`: removes that device;
+ * - `DELETE /logs/<logId>`: removes the log from the relay's store.
+ *
+ * @since 0.2.0
+ * @category access
+ */
+export const logPath = (
+  logId: string,
+  action?: "join" | "renew" | "invite" | "devices" | "revoke"
+): string => (action === undefined ? `/logs/${logId}` : `/logs/${logId}/${action}`)
+
+/**
  * Websocket close codes used by the relay. 1000–1015 are the standard codes; 4000–4999 are ours.
- * A client treats `POLICY` and `TOKEN_EXPIRED` as final (a new token is needed), the rest as
- * retryable.
+ * A client treats `POLICY`, `TOKEN_EXPIRED`, `REVOKED` and `LOG_DELETED` as final (a new
+ * credential is needed, or there is nothing left to sync), the rest as retryable.
  *
  * @since 0.1.0
  * @category close codes
@@ -47,6 +95,8 @@ export const CloseCode = {
   NORMAL: 1000,
   /** The relay is shutting down; reconnect later. */
   GOING_AWAY: 1001,
+  /** A per-minute allowance is used up or the client stopped reading: the standard "try again later". */
+  TRY_AGAIN_LATER: 1013,
   /** The frame was not a valid y-websocket message (garbage, truncated, unknown message type). */
   MALFORMED: 4400,
   /** The token expired while the connection was open. */
@@ -64,7 +114,11 @@ export const CloseCode = {
   /** The client did not answer pings in time. */
   IDLE_TIMEOUT: 4408,
   /** The relay hit an internal error on this connection. */
-  INTERNAL: 4500
+  INTERNAL: 4500,
+  /** This device's credential was revoked (the device was removed from the family). Final. */
+  REVOKED: 4410,
+  /** The log was deleted from the relay. Final. */
+  LOG_DELETED: 4404
 } as const
 
 /**

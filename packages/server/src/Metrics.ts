@@ -27,6 +27,8 @@ export type RefusalReason =
   | "load-failed"
   | "too-many-sockets"
   | "address-too-many-sockets"
+  | "revoked"
+  | "log-deleted"
 
 /**
  * Kinds of errors counted in `relactation_relay_errors_total{kind}`.

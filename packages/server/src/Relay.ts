@@ -11,14 +11,18 @@ import { join } from "node:path"
 import type { Duplex } from "node:stream"
 import { CloseCode } from "@relactation/core/protocol"
 import { WebSocketServer } from "ws"
+import type { CredentialStore, KnownCredential } from "./Credentials.js"
 import type { RelayHooks } from "./Hooks.js"
 import { type RelayLimits, resolveLimits } from "./Limits.js"
 import { Metrics } from "./Metrics.js"
 import { DATABASE_FILE, SqliteStorage } from "./SqliteStorage.js"
 import type { Storage } from "./Storage.js"
-import { mintToken } from "./Token.js"
+import { type Credential, mintToken } from "./Token.js"
+import { Access } from "./internal/Access.js"
+import { accessHandler } from "./internal/AccessHttp.js"
 import {
   admitCapacity,
+  admitStatus,
   admitUpgrade,
   offeredProtocols,
   type Refusal,
@@ -55,6 +59,15 @@ export interface RelayOptions {
   readonly secret?: string
   /** Another store; the relay does not close a store it did not create. */
   readonly storage?: Storage
+  /**
+   * Where credentials, revocations, used join tokens and deleted logs are kept; default: the
+   * SQLite store's own (`SqliteStorage.credentials`), also when `storage` is a `SqliteStorage`.
+   * Without one, `v2` credentials still open their log but cannot be revoked, and the `/logs/…`
+   * endpoints answer 501.
+   */
+  readonly credentials?: CredentialStore
+  /** Lifetimes of what the access endpoints hand out (seconds): credentials 30 days, join tokens 24 h. */
+  readonly access?: { readonly credentialTtlSeconds?: number; readonly joinTtlSeconds?: number }
   /** SQLite `synchronous` for the embedded store; default `"full"` (see the README). */
   readonly synchronous?: "full" | "normal"
   readonly limits?: Partial<RelayLimits>
@@ -80,8 +93,18 @@ export interface RelayHandle {
   readonly host: string
   /** `ws://host:port`, what `WebsocketProvider` takes as its server URL. */
   readonly url: string
-  /** Mints a token for one log with this relay's secret. */
+  /** Mints a `v1` family token for one log with this relay's secret (not revocable alone: see `credential`). */
   token(logId: string, options?: { ttlSeconds?: number }): string
+  /** Mints and records a device credential (`v2`, its own credential id) for one log. */
+  credential(logId: string): Promise<Credential>
+  /** Mints a single-use join token (default 24 h) that a new device exchanges at `POST /logs/<logId>/join`. */
+  joinToken(logId: string): Promise<{ readonly joinToken: string; readonly expiresAt: number }>
+  /** The credentials the relay knows for a log (ids, expiry, last seen, revoked). */
+  devices(logId: string): Promise<ReadonlyArray<KnownCredential>>
+  /** Revokes a credential and closes its open connections (`REVOKED`, 4410). */
+  revoke(logId: string, credentialId: string): Promise<{ readonly closed: number }>
+  /** Deletes a log: its connections closed with `LOG_DELETED` (4404), its updates removed, never admitted again. */
+  deleteLog(logId: string): Promise<void>
   stats(): { connections: number; loadedLogs: number }
   /** The Prometheus text served on `GET /metrics`. */
   metrics(): string
@@ -132,9 +155,28 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
   const metrics = new Metrics()
   const context: RelayContext = { limits, storage, metrics, log, notify: makeNotify(hooks, log, metrics) }
   const documents = new Documents(context)
+  const credentials =
+    options.credentials ?? (storage instanceof SqliteStorage ? storage.credentials : undefined)
+  const access = new Access({
+    secret,
+    credentials,
+    storage,
+    documents,
+    log,
+    ...(options.access?.credentialTtlSeconds === undefined
+      ? {}
+      : { credentialTtlSeconds: options.access.credentialTtlSeconds }),
+    ...(options.access?.joinTtlSeconds === undefined ? {} : { joinTtlSeconds: options.access.joinTtlSeconds })
+  })
+  const sweep = () => credentials?.sweep(Math.floor(Date.now() / 1000)).catch(() => metrics.error("storage"))
   const connections = new Set<ClientConnection>()
   const rateLimiter = new RateLimiter(limits.connectionsPerIpPerMinute)
-  const sweepTimer = setInterval(() => rateLimiter.sweep(), 60_000)
+  let sweeps = 0
+  const sweepTimer = setInterval(() => {
+    rateLimiter.sweep()
+    // Expired credentials, join tokens and deletion marks go once an hour.
+    if (++sweeps % 60 === 0) void sweep()
+  }, 60_000)
   sweepTimer.unref()
   const refusals = new RefusalLog(log)
   let upgrading = 0
@@ -182,7 +224,21 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
       { secret, now: Date.now(), shuttingDown: closing !== undefined, withinRate: () => rateLimiter.take(ip) }
     )
     if (!verdict.ok) return refuse(request, socket, head, verdict.refusal)
-    const { logId, expiresAt } = verdict
+    const { logId, expiresAt, credentialId } = verdict
+    let status: Awaited<ReturnType<Access["status"]>>
+    try {
+      status = await access.status(logId, credentialId)
+    } catch (error) {
+      metrics.error("storage")
+      log({ level: "error", event: "credential-check-failed", logId, error: describe(error) })
+      return refuse(request, socket, head, {
+        status: 500,
+        reason: "load-failed",
+        message: "relay unavailable"
+      })
+    }
+    const gone = admitStatus(status)
+    if (gone !== undefined) return refuse(request, socket, head, gone)
     if (hooks.onAuthenticate !== undefined) {
       let allowed = false
       try {
@@ -232,8 +288,10 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
         document,
         context,
         expiresAt,
+        credentialId,
         onClose: (closed, code) => {
           connections.delete(closed)
+          access.untrack(closed, expiresAt)
           documents.detach(closed.document, closed)
           const remaining = closed.document.peers.size
           context.notify("onDisconnect", { logId, code, connections: remaining })
@@ -241,6 +299,7 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
         }
       })
       connections.add(connection)
+      access.track(connection, expiresAt)
       metrics.connectionsTotal++
       documents.attach(document, connection)
       const count = document.peers.size
@@ -256,7 +315,19 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
       requestTimeout: Math.max(30_000, limits.headersTimeoutMs),
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs)
     },
-    httpHandler({ storage, metrics, stats, shuttingDown: () => closing !== undefined })
+    httpHandler({
+      storage,
+      metrics,
+      stats,
+      shuttingDown: () => closing !== undefined,
+      access: accessHandler({
+        access,
+        withinRate: (request) =>
+          rateLimiter.take(
+            clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trustProxy)
+          )
+      })
+    })
   )
   const sockets = new SocketGuard(limits, trustProxy)
   server.on("connection", (socket: Socket) => {
@@ -308,6 +379,7 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     await documents.flush()
     documents.clear()
     clearInterval(sweepTimer)
+    access.close()
     refusals.close()
     wss.close()
     server.closeAllConnections()
@@ -331,6 +403,11 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
         logId,
         tokenOptions?.ttlSeconds === undefined ? {} : { ttlSeconds: tokenOptions.ttlSeconds }
       ),
+    credential: (logId) => access.credential(logId),
+    joinToken: (logId) => access.invite(logId, undefined),
+    devices: (logId) => access.devices(logId),
+    revoke: (logId, credentialId) => access.revoke(logId, credentialId),
+    deleteLog: (logId) => access.deleteLog(logId),
     stats,
     metrics: () => metrics.render(stats()),
     flush: () => documents.flush(),

@@ -14,6 +14,8 @@ import { createRequire } from "node:module"
 import { dirname } from "node:path"
 import { Worker } from "node:worker_threads"
 import Database from "better-sqlite3"
+import type { CredentialStore } from "./Credentials.js"
+import { SqliteCredentials } from "./internal/SqliteCredentials.js"
 import { type Reply, type Request, sqliteWorker, type WorkerSetup } from "./internal/SqliteWorker.js"
 import type { Storage, StoredLog, StoredSize } from "./Storage.js"
 
@@ -45,7 +47,9 @@ export interface SqliteStorageOptions {
 /** A request older than this makes `check()` report the store unhealthy (a disk that hangs). */
 const STUCK_AFTER_MS = 10_000
 
-const SCHEMA_VERSION = 1
+// 2 added the access tables (credentials, used join tokens, deleted logs); a version-1 file gets
+// them at open, its updates untouched.
+const SCHEMA_VERSION = 2
 
 interface QueuedAppend {
   readonly logId: string
@@ -90,10 +94,31 @@ const prepareFile = (file: string): void => {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `)
     const version = db.pragma("user_version", { simple: true })
-    if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`)
-    else if (version !== SCHEMA_VERSION) {
+    if (version !== 0 && version !== 1 && version !== SCHEMA_VERSION) {
       throw new Error(`relay database schema version ${String(version)} is not supported`)
     }
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS credentials (
+        log_id TEXT NOT NULL,
+        credential_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        last_seen INTEGER,
+        revoked_at INTEGER,
+        PRIMARY KEY (log_id, credential_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS used_joins (
+        log_id TEXT NOT NULL,
+        join_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (log_id, join_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS deleted_logs (
+        log_id TEXT PRIMARY KEY,
+        deleted_at INTEGER NOT NULL,
+        until INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `)
+    if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`)
   } finally {
     db.close()
   }
@@ -124,6 +149,15 @@ export class SqliteStorage implements Storage {
   private closing: Promise<void> | undefined
   /** Why the worker stopped, if it stopped on its own. */
   private failure: Error | undefined
+  /**
+   * The relay's access records (credentials, revocations, used join tokens, deleted logs) in the
+   * same database, written by the same worker.
+   *
+   * @since 0.2.0
+   */
+  readonly credentials: CredentialStore = new SqliteCredentials((call) =>
+    this.call({ id: this.nextId++, op: "credentials", call })
+  )
 
   private constructor(setup: WorkerSetup) {
     this.worker = new Worker(workerSource, { eval: true, workerData: setup })
@@ -249,6 +283,16 @@ export class SqliteStorage implements Storage {
   release(logId: string): void {
     if (this.closing === undefined && this.failure === undefined)
       void this.send({ id: this.nextId++, op: "release", logId }).catch(() => {})
+  }
+
+  /**
+   * Removes every stored update of the log (durable when it resolves). The relay unloads the log
+   * first; its access records are the credential store's (`credentials.deleteLog`).
+   *
+   * @since 0.2.0
+   */
+  delete(logId: string): Promise<void> {
+    return this.call<void>({ id: this.nextId++, op: "delete", logId })
   }
 
   /** @since 0.1.0 */

@@ -51,6 +51,12 @@ export interface Storage {
   compact(logId: string): Promise<StoredSize>
   /** Optional: the relay unloaded this log; a store may drop what it caches for it. */
   release?(logId: string): void
+  /**
+   * Optional: removes every update of the log, durably (`relactation-relay delete`, and a device's
+   * `DELETE /logs/<logId>`). The relay unloads the log and closes its connections first. Without it
+   * the relay answers those requests with 501.
+   */
+  delete?(logId: string): Promise<void>
   /** Whether the store can take writes right now (used by `GET /healthz`). */
   check(): Promise<boolean>
   /** Releases the store; later calls fail. */

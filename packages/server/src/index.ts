@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export * from "./Credentials.js"
 export * from "./Hooks.js"
 export * from "./Limits.js"
 export * from "./Metrics.js"

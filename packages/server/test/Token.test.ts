@@ -1,7 +1,15 @@
 import { createHmac } from "node:crypto"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { MAX_TOKEN_TTL_SECONDS, mintToken, verifyToken } from "../src/index.js"
+import {
+  MAX_JOIN_TTL_SECONDS,
+  MAX_TOKEN_TTL_SECONDS,
+  mintCredential,
+  mintJoinToken,
+  mintToken,
+  verifyJoinToken,
+  verifyToken
+} from "../src/index.js"
 
 const LOG = "family-token-01"
 const NOW = 1_800_000_000_000
@@ -89,5 +97,58 @@ describe("Token", () => {
     const body = `v1.${LOG}.101756000000`
     const forever = `${body}.${createHmac("sha256", "secret").update(body).digest("base64url")}`
     expect(verifyToken("secret", forever, LOG, NOW)).toEqual({ ok: false, reason: "malformed" })
+  })
+})
+
+describe("device credentials and join tokens", () => {
+  it("a credential carries its own id, opens its log until it expires, and keeps its id when renewed", () => {
+    const first = mintCredential("secret", LOG, { ttlSeconds: 60, now: NOW })
+    expect(first.token).toBe(
+      `v2.${LOG}.${first.credentialId}.${NOW / 1000 + 60}.${first.token.split(".")[4]}`
+    )
+    expect(verifyToken("secret", first.token, LOG, NOW)).toEqual({
+      ok: true,
+      expiresAt: NOW / 1000 + 60,
+      credentialId: first.credentialId
+    })
+    expect(verifyToken("secret", first.token, LOG, NOW + 60_000)).toEqual({ ok: false, reason: "expired" })
+    const renewed = mintCredential("secret", LOG, { credentialId: first.credentialId, now: NOW })
+    expect(renewed.credentialId).toBe(first.credentialId)
+    expect(mintCredential("secret", LOG, { now: NOW }).credentialId).not.toBe(first.credentialId)
+    expect(() => mintCredential("secret", LOG, { credentialId: "short" })).toThrow(
+      "credentialId must be 22 characters"
+    )
+  })
+
+  it("the signature covers the kind: a join token is never a credential, nor the other way round", () => {
+    const join = mintJoinToken("secret", LOG, { now: NOW })
+    const credential = mintCredential("secret", LOG, { now: NOW })
+    expect(verifyToken("secret", join.token, LOG, NOW)).toEqual({ ok: false, reason: "malformed" })
+    expect(verifyJoinToken("secret", credential.token, LOG, NOW)).toEqual({ ok: false, reason: "malformed" })
+    const relabelled = `v2${join.token.slice(2)}`
+    expect(verifyToken("secret", relabelled, LOG, NOW)).toEqual({ ok: false, reason: "bad-signature" })
+    expect(verifyJoinToken("secret", join.token, LOG, NOW)).toEqual({
+      ok: true,
+      joinId: join.joinId,
+      expiresAt: NOW / 1000 + 24 * 3600
+    })
+    expect(() => mintJoinToken("secret", LOG, { ttlSeconds: MAX_JOIN_TTL_SECONDS + 1 })).toThrow(
+      "ttlSeconds must be at most 604800 (7 days)"
+    )
+  })
+
+  it("a changed credential id, expiry or log fails the signature", () => {
+    const { token } = mintCredential("secret", LOG, { now: NOW })
+    const parts = token.split(".")
+    const variants = [
+      [parts[0], parts[1], "B".repeat(22), parts[3], parts[4]],
+      [parts[0], parts[1], parts[2], String(Number(parts[3]) + 1), parts[4]],
+      [parts[0], "family-token-02", parts[2], parts[3], parts[4]]
+    ]
+    for (const variant of variants)
+      expect(verifyToken("secret", variant.join("."), String(variant[1]), NOW)).toEqual({
+        ok: false,
+        reason: "bad-signature"
+      })
   })
 })

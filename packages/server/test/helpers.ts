@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { encodeUpdate } from "@relactation/testkit"
+import { createRelay, type RelayHandle, type RelayOptions } from "../src/index.js"
 import WebSocket from "ws"
 import { WebsocketProvider } from "y-websocket"
 import * as Y from "yjs"
@@ -117,3 +118,26 @@ export const updateMessage = (event: string): Uint8Array => {
 }
 
 export const silent = (): void => {}
+
+/**
+ * A relay on a free port with its own temp data folder (real SQLite), silent unless `log` is
+ * given; disposing it closes the relay and removes the folder. `dir` stays the same folder when the
+ * test restarts a relay on it (`startRelay({ dataDir: first.dir })`: then the caller keeps it).
+ */
+export const startRelay = async (
+  options: Partial<RelayOptions> = {}
+): Promise<RelayHandle & { readonly dir: string }> => {
+  const own = options.dataDir === undefined ? tempDir() : undefined
+  const dir = options.dataDir ?? (own as { path: string }).path
+  try {
+    const relay = await createRelay({ port: 0, log: silent, ...options, dataDir: dir })
+    const close = async () => {
+      await relay.close()
+      own?.[Symbol.dispose]()
+    }
+    return { ...relay, dir, close, [Symbol.asyncDispose]: close }
+  } catch (error) {
+    own?.[Symbol.dispose]()
+    throw error
+  }
+}

@@ -61,13 +61,17 @@ export interface ConnectionOptions {
 }
 
 /**
- * The relay ended the connection for good: a new token (or a policy change) is needed first.
+ * The relay ended the connection for good: a new token (or a policy change) is needed first, this
+ * device was removed (`REVOKED`), or the log was deleted (`LOG_DELETED`).
  *
  * @since 0.1.0
  * @category reconnect
  */
 export const isFinalClose = (code: number): boolean =>
-  code === CloseCode.POLICY || code === CloseCode.TOKEN_EXPIRED
+  code === CloseCode.POLICY ||
+  code === CloseCode.TOKEN_EXPIRED ||
+  code === CloseCode.REVOKED ||
+  code === CloseCode.LOG_DELETED
 
 /**
  * The delay before reconnect attempt `attempt` (1, 2, ...): exponential from 200 ms up to

@@ -72,6 +72,8 @@ describe("reconnect policy", () => {
   it("stops only on the relay's final close codes", () => {
     expect(isFinalClose(4401)).toBe(true)
     expect(isFinalClose(4403)).toBe(true)
+    expect(isFinalClose(4410)).toBe(true)
+    expect(isFinalClose(4404)).toBe(true)
     expect(isFinalClose(1001)).toBe(false)
     expect(isFinalClose(4429)).toBe(false)
   })

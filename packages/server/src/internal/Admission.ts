@@ -1,13 +1,13 @@
 /**
  * The admission decision for one upgrade request, as pure functions of what the request says and
  * what the relay knows: the path must be exactly `/<logId>`, the address within its rate, the token
- * genuine, unexpired and for that log, and the relay and the log below their connection limits.
+ * genuine, unexpired and for that log (whether a credential is revoked is asked after, of the store), and the relay and the log below their connection limits.
  * `Relay.ts` only carries the verdict out on the socket; tests call these without one.
  */
 import { CloseCode, isLogId, TOKEN_PARAM } from "@relactation/core/protocol"
 import type { RelayLimits } from "../Limits.js"
 import type { RefusalReason } from "../Metrics.js"
-import { TOKEN_SUBPROTOCOL, TOKEN_VERSION, verifyToken } from "../Token.js"
+import { CREDENTIAL_VERSION, TOKEN_SUBPROTOCOL, TOKEN_VERSION, verifyToken } from "../Token.js"
 
 /**
  * Why an upgrade is not admitted. `status` refusals are answered with a plain HTTP response before
@@ -42,6 +42,8 @@ export interface Admitted {
   readonly logId: string
   /** Unix seconds. */
   readonly expiresAt: number
+  /** The device credential's id; `undefined` for a `v1` family token. */
+  readonly credentialId: string | undefined
   /** The subprotocol to answer with, when the client offered any (a browser requires one back). */
   readonly protocol: string | undefined
 }
@@ -72,7 +74,9 @@ export const offeredProtocols = (
     .split(",")
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0)
-  const token = offered.find((entry) => entry.startsWith(`${TOKEN_VERSION}.`))
+  const token = offered.find(
+    (entry) => entry.startsWith(`${TOKEN_VERSION}.`) || entry.startsWith(`${CREDENTIAL_VERSION}.`)
+  )
   const protocol = offered.includes(TOKEN_SUBPROTOCOL) ? TOKEN_SUBPROTOCOL : offered[0]
   return { token, protocol }
 }
@@ -113,7 +117,13 @@ export const admitUpgrade = (request: UpgradeRequest, context: AdmissionContext)
     if (verdict.reason === "wrong-log") return refuse(403, "wrong-log", "token is for another log")
     return refuse(401, verdict.reason, `token ${verdict.reason}`)
   }
-  return { ok: true, logId: target.logId, expiresAt: verdict.expiresAt, protocol: offered.protocol }
+  return {
+    ok: true,
+    logId: target.logId,
+    expiresAt: verdict.expiresAt,
+    credentialId: verdict.credentialId,
+    protocol: offered.protocol
+  }
 }
 
 /** Whether one more connection fits on the relay and on the log (upgrades in flight count). */
@@ -132,3 +142,14 @@ export const admitCapacity = (state: {
     }
   return undefined
 }
+
+/**
+ * What the credential store's answer means at the upgrade: a revoked credential or a deleted log is
+ * accepted only to be closed with its code (`REVOKED`, `LOG_DELETED`), which a browser can read.
+ */
+export const admitStatus = (status: "ok" | "revoked" | "log-deleted"): Refusal | undefined =>
+  status === "revoked"
+    ? { close: CloseCode.REVOKED, reason: "revoked", message: "credential revoked" }
+    : status === "log-deleted"
+      ? { close: CloseCode.LOG_DELETED, reason: "log-deleted", message: "log deleted" }
+      : undefined

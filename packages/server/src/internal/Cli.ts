@@ -1,16 +1,19 @@
 /**
- * The `relactation-relay` command line: `serve` and `token`. Every flag can also come from the
+ * The `relactation-relay` command line: `serve`, `token`, and the access commands of
+ * `AccessCli.ts` (`invite`, `devices`, `revoke`, `delete`); flag parsing is `CliArgs.ts`. Every flag can also come from the
  * environment (flags win), so the relay runs the same under systemd, Docker or a shell. Usage errors
  * exit with 2 and say which flag and which rule.
  */
 import { isIP } from "node:net"
-import { parseArgs } from "node:util"
 import { isLogId } from "@relactation/core/protocol"
 import type { RelayLimits } from "../Limits.js"
 import { createRelay } from "../Relay.js"
-import { mintToken } from "../Token.js"
+import { mintCredential } from "../Token.js"
+import { ACCESS_USAGE, accessCommands } from "./AccessCli.js"
 import type { TrustProxy } from "./ClientAddress.js"
-import { loadOrCreateSecret, secretWeakness } from "./Secret.js"
+import { type Env, parse, parseDuration, pick, secretFor, UsageError } from "./CliArgs.js"
+
+export { parseDuration } from "./CliArgs.js"
 
 export interface CliIo {
   readonly stdout: (text: string) => void
@@ -20,7 +23,7 @@ export interface CliIo {
 const USAGE = `Usage:
   relactation-relay serve [--host 127.0.0.1] [--port 1234] [--data ./relay-data] [limits...]
   relactation-relay token <logId> [--ttl 30d] [--data ./relay-data]
-
+${ACCESS_USAGE}
 Environment: RELAY_HOST, RELAY_PORT, RELAY_DATA, RELAY_SECRET (default: a secret generated in the
 data folder), and RELAY_<LIMIT> for each limit flag (e.g. RELAY_MAX_CONNECTIONS_PER_LOG). Flags win.
 
@@ -37,11 +40,6 @@ Other (serve): --synchronous full|normal
   --trusted-proxies 2|a,b     that many proxies in front, or the proxies' addresses
 `
 
-/** A usage error: exit code 2. */
-class UsageError extends Error {}
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/
-const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 const SIZE = /^(\d+)(B|KiB|K|MiB|M|GiB|G)?$/
 const SIZE_UNIT: Record<string, number> = {
   B: 1,
@@ -51,16 +49,6 @@ const SIZE_UNIT: Record<string, number> = {
   MiB: 1024 ** 2,
   G: 1024 ** 3,
   GiB: 1024 ** 3
-}
-
-/** Milliseconds from `500ms`, `45s`, `15m`, `12h`, `30d`; a bare number is `defaultUnit`. */
-export const parseDuration = (name: string, value: string, defaultUnit: "ms" | "s"): number => {
-  const match = DURATION.exec(value.trim())
-  if (match === null)
-    throw new UsageError(`${name} must be a duration like 30s, 15m, 12h or 30d (got "${value}")`)
-  const ms = Number(match[1]) * (DURATION_UNIT_MS[match[2] ?? defaultUnit] ?? 1)
-  if (!(ms > 0)) throw new UsageError(`${name} must be greater than zero`)
-  return ms
 }
 
 const parseSize = (name: string, value: string): number => {
@@ -151,34 +139,6 @@ const parseTrustProxy = (flag: boolean, value: string | undefined): TrustProxy =
   return list
 }
 
-const envName = (flag: string): string => `RELAY_${flag.toUpperCase().replaceAll("-", "_")}`
-
-type Env = Readonly<Record<string, string | undefined>>
-
-const parse = (args: ReadonlyArray<string>, options: Record<string, { type: "string" | "boolean" }>) => {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : "bad arguments")
-  }
-}
-
-/** The flag's value, else the environment's, else undefined. */
-const pick = (values: Record<string, unknown>, env: Env, flag: string): string | undefined => {
-  const value = values[flag]
-  if (typeof value === "string") return value
-  const fromEnv = env[envName(flag)]
-  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv
-}
-
-const secretFor = (env: Env, dataDir: string): string => {
-  const secret = env.RELAY_SECRET
-  if (secret === undefined || secret === "") return loadOrCreateSecret(dataDir)
-  const weakness = secretWeakness(secret)
-  if (weakness !== undefined) throw new UsageError(`RELAY_SECRET ${weakness}`)
-  return secret
-}
-
 const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<number> => {
   const options: Record<string, { type: "string" | "boolean" }> = {
     host: { type: "string" },
@@ -247,7 +207,13 @@ const token = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
   const ttl = pick(values, env, "ttl")
   const ttlSeconds = ttl === undefined ? undefined : Math.ceil(parseDuration("--ttl", ttl, "s") / 1000)
   const dataDir = pick(values, env, "data") ?? "./relay-data"
-  io.stdout(`${mintToken(secretFor(env, dataDir), logId, ttlSeconds === undefined ? {} : { ttlSeconds })}\n`)
+  // A device credential of its own (v2); the relay records it at its first use.
+  const credential = mintCredential(
+    secretFor(env, dataDir),
+    logId,
+    ttlSeconds === undefined ? {} : { ttlSeconds }
+  )
+  io.stdout(`${credential.token}\n`)
   return 0
 }
 
@@ -260,6 +226,11 @@ export const runCli = async (argv: ReadonlyArray<string>, env: Env, io: CliIo): 
         return await serve(args, env, io)
       case "token":
         return await token(args, env, io)
+      case "invite":
+      case "devices":
+      case "revoke":
+      case "delete":
+        return await accessCommands[command](args, env, io)
       case "help":
       case "--help":
       case "-h":

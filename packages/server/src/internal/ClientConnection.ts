@@ -16,6 +16,8 @@ export interface ClientConnectionOptions {
   readonly context: RelayContext
   /** Unix seconds after which the token no longer holds. */
   readonly expiresAt: number
+  /** The device credential's id (`undefined` for a `v1` family token). */
+  readonly credentialId?: string | undefined
   readonly onClose: (connection: ClientConnection, code: number) => void
 }
 
@@ -33,9 +35,10 @@ const toBytes = (data: RawData): Uint8Array => {
 
 export class ClientConnection implements Peer {
   readonly document: Document
+  readonly credentialId: string | undefined
+  readonly expiresAt: number
   private readonly socket: WebSocket
   private readonly context: RelayContext
-  private readonly expiresAt: number
   private readonly onClose: ClientConnectionOptions["onClose"]
   private readonly pingTimer: NodeJS.Timeout
   private alive = true
@@ -50,6 +53,7 @@ export class ClientConnection implements Peer {
     this.document = options.document
     this.context = options.context
     this.expiresAt = options.expiresAt
+    this.credentialId = options.credentialId
     this.onClose = options.onClose
     const { limits } = this.context
     this.allowances = {
@@ -76,6 +80,10 @@ export class ClientConnection implements Peer {
       }
     })
     this.pingTimer = setInterval(() => this.tick(), this.context.limits.idleTimeoutMs)
+  }
+
+  get logId(): string {
+    return this.document.logId
   }
 
   send(message: Uint8Array): void {

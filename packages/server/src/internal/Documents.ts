@@ -82,6 +82,19 @@ export class Documents {
     await Promise.all([...this.loaded.values()].map((document) => document.flush()))
   }
 
+  /**
+   * Takes a log out of memory now (it is being deleted): closes its connections with `code`, lets
+   * what it received settle, and forgets it. An unloaded log is left alone.
+   */
+  async evict(logId: string, code: number, reason: string): Promise<void> {
+    const document = this.loaded.get(logId)
+    if (document === undefined) return
+    for (const peer of [...document.peers.keys()]) peer.close(code, reason)
+    await document.flush()
+    if (this.loaded.get(logId) === document) this.loaded.delete(logId)
+    document.destroy()
+  }
+
   /** Forgets every log (after `flush` and after the sockets are closed). */
   clear(): void {
     for (const document of this.loaded.values()) document.destroy()

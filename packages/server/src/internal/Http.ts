@@ -1,6 +1,6 @@
 /**
- * The relay's plain HTTP side: `GET /healthz`, `GET /metrics`, 426 for a log path without an
- * upgrade, 404 and 405 for the rest, and the raw response that refuses an upgrade before any
+ * The relay's plain HTTP side: `GET /healthz`, `GET /metrics`, the `/logs/…` access endpoints
+ * (`AccessHttp.ts`), 426 for a log path without an upgrade, 404 and 405 for the rest, and the raw response that refuses an upgrade before any
  * websocket byte.
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
@@ -36,6 +36,8 @@ export interface HttpEndpoints {
   readonly metrics: Metrics
   readonly stats: () => MetricsGauges
   readonly shuttingDown: () => boolean
+  /** The `/logs/…` endpoints (device access); answers and returns `true` for those paths. */
+  readonly access?: (request: IncomingMessage, response: ServerResponse) => boolean
 }
 
 /** The handler for every request that is not an upgrade. */
@@ -47,6 +49,7 @@ export const httpHandler =
       response.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store" })
       response.end(request.method === "HEAD" ? undefined : body)
     }
+    if (endpoints.access?.(request, response) === true) return
     if (request.method !== "GET" && request.method !== "HEAD") {
       reply(405, "text/plain", "method not allowed\n")
     } else if (path === "/healthz") {

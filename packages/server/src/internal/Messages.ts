@@ -20,7 +20,7 @@ export const messageQueryAwareness = 3
  * Close code for a connection that sent more than its per-minute allowance or stopped reading:
  * 1013, the standard "try again later", which clients retry (after their back-off).
  */
-export const TRY_AGAIN_LATER = 1013
+export const TRY_AGAIN_LATER = CloseCode.TRY_AGAIN_LATER
 
 /** A message a client may send. */
 export type ClientMessage =

@@ -40,6 +40,37 @@ export type Request =
   | { readonly id: number; readonly op: "release"; readonly logId: string }
   | { readonly id: number; readonly op: "check" }
   | { readonly id: number; readonly op: "close" }
+  | { readonly id: number; readonly op: "delete"; readonly logId: string }
+  | { readonly id: number; readonly op: "credentials"; readonly call: CredentialCall }
+
+/** A `CredentialStore` method, as the worker runs it (times in Unix seconds). */
+export type CredentialCall =
+  | { readonly fn: "status"; readonly logId: string; readonly credentialId: string | undefined }
+  | {
+      readonly fn: "issue"
+      readonly logId: string
+      readonly credentialId: string
+      readonly expiresAt: number
+    }
+  | {
+      readonly fn: "seen"
+      readonly logId: string
+      readonly credentialId: string
+      readonly expiresAt: number
+      readonly at: number
+    }
+  | {
+      readonly fn: "revoke"
+      readonly logId: string
+      readonly credentialId: string
+      readonly at: number
+      readonly expiresAt: number
+    }
+  | { readonly fn: "list"; readonly logId: string }
+  | { readonly fn: "useJoin"; readonly logId: string; readonly joinId: string; readonly expiresAt: number }
+  | { readonly fn: "deleteLog"; readonly logId: string; readonly at: number; readonly until: number }
+  | { readonly fn: "sweep"; readonly now: number }
+  | { readonly fn: "changes"; readonly since: number }
 
 export type Reply =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
@@ -72,8 +103,11 @@ export function sqliteWorker(load: NodeJS.Require): void {
     deleteUpTo: db.prepare<[string, number]>("DELETE FROM updates WHERE log_id = ? AND seq <= ?"),
     health: db.prepare<[string]>(
       "INSERT INTO meta (key, value) VALUES ('health', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-    )
+    ),
+    deleteLog: db.prepare<[string]>("DELETE FROM updates WHERE log_id = ?")
   }
+  const credentials = credentialStatements(db)
+
   const sizes = new Map<string, Size>()
   const sizeOf = (logId: string): Size => {
     const row = statements.size.get(logId)
@@ -141,6 +175,114 @@ export function sqliteWorker(load: NodeJS.Require): void {
       case "close":
         db.close()
         return undefined
+      case "delete":
+        statements.deleteLog.run(request.logId)
+        sizes.delete(request.logId)
+        return undefined
+      case "credentials":
+        return credentials(request.call)
+    }
+  }
+
+  // The access tables (see `CredentialStore`): ids and times only.
+  function credentialStatements(database: BetterSqlite3.Database) {
+    const q = {
+      deleted: database.prepare<[string, number], { until: number }>(
+        "SELECT until FROM deleted_logs WHERE log_id = ? AND until > ?"
+      ),
+      revoked: database.prepare<[string, string], { revoked_at: number | null }>(
+        "SELECT revoked_at FROM credentials WHERE log_id = ? AND credential_id = ?"
+      ),
+      issue: database.prepare<[string, string, number]>(
+        "INSERT INTO credentials (log_id, credential_id, expires_at) VALUES (?, ?, ?) " +
+          "ON CONFLICT (log_id, credential_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)"
+      ),
+      seen: database.prepare<[string, string, number, number]>(
+        "INSERT INTO credentials (log_id, credential_id, expires_at, last_seen) VALUES (?, ?, ?, ?) " +
+          "ON CONFLICT (log_id, credential_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at), " +
+          "last_seen = max(coalesce(last_seen, 0), excluded.last_seen)"
+      ),
+      revoke: database.prepare<[string, string, number, number]>(
+        "INSERT INTO credentials (log_id, credential_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) " +
+          "ON CONFLICT (log_id, credential_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at), " +
+          "revoked_at = coalesce(revoked_at, excluded.revoked_at)"
+      ),
+      list: database.prepare<
+        [string],
+        { credential_id: string; expires_at: number; last_seen: number | null; revoked_at: number | null }
+      >(
+        "SELECT credential_id, expires_at, last_seen, revoked_at FROM credentials WHERE log_id = ? ORDER BY credential_id"
+      ),
+      useJoin: database.prepare<[string, string, number]>(
+        "INSERT INTO used_joins (log_id, join_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+      ),
+      forget: database.prepare<[string]>("DELETE FROM credentials WHERE log_id = ?"),
+      forgetJoins: database.prepare<[string]>("DELETE FROM used_joins WHERE log_id = ?"),
+      markDeleted: database.prepare<[string, number, number]>(
+        "INSERT INTO deleted_logs (log_id, deleted_at, until) VALUES (?, ?, ?) " +
+          "ON CONFLICT (log_id) DO UPDATE SET until = max(until, excluded.until)"
+      ),
+      revokedSince: database.prepare<[number], { log_id: string; credential_id: string }>(
+        "SELECT log_id, credential_id FROM credentials WHERE revoked_at >= ?"
+      ),
+      deletedSince: database.prepare<[number], { log_id: string }>(
+        "SELECT log_id FROM deleted_logs WHERE deleted_at >= ?"
+      ),
+      sweepCredentials: database.prepare<[number]>("DELETE FROM credentials WHERE expires_at <= ?"),
+      sweepJoins: database.prepare<[number]>("DELETE FROM used_joins WHERE expires_at <= ?"),
+      sweepDeleted: database.prepare<[number]>("DELETE FROM deleted_logs WHERE until <= ?")
+    }
+    const deleteLog = database.transaction((logId: string, at: number, until: number) => {
+      q.forget.run(logId)
+      q.forgetJoins.run(logId)
+      q.markDeleted.run(logId, at, until)
+    })
+    return (call: CredentialCall): unknown => {
+      switch (call.fn) {
+        case "status": {
+          if (q.deleted.get(call.logId, Math.floor(Date.now() / 1000)) !== undefined) return "log-deleted"
+          if (call.credentialId === undefined) return "ok"
+          const row = q.revoked.get(call.logId, call.credentialId)
+          return row?.revoked_at == null ? "ok" : "revoked"
+        }
+        case "issue":
+          q.issue.run(call.logId, call.credentialId, call.expiresAt)
+          return undefined
+        case "seen":
+          // A connection that closes after its log was deleted must not bring its credential back.
+          if (q.deleted.get(call.logId, Math.floor(Date.now() / 1000)) !== undefined) return undefined
+          q.seen.run(call.logId, call.credentialId, call.expiresAt, call.at)
+          return undefined
+        case "revoke": {
+          const before = q.revoked.get(call.logId, call.credentialId)
+          q.revoke.run(call.logId, call.credentialId, call.expiresAt, call.at)
+          return before?.revoked_at == null
+        }
+        case "list":
+          return q.list.all(call.logId).map((row) => ({
+            credentialId: row.credential_id,
+            expiresAt: row.expires_at,
+            lastSeen: row.last_seen ?? undefined,
+            revokedAt: row.revoked_at ?? undefined
+          }))
+        case "useJoin":
+          return q.useJoin.run(call.logId, call.joinId, call.expiresAt).changes === 1
+        case "deleteLog":
+          deleteLog(call.logId, call.at, call.until)
+          return undefined
+        case "changes":
+          return [
+            ...q.revokedSince
+              .all(call.since)
+              .map((row) => ({ kind: "revoked", logId: row.log_id, credentialId: row.credential_id })),
+            ...q.deletedSince.all(call.since).map((row) => ({ kind: "deleted", logId: row.log_id }))
+          ]
+        case "sweep":
+          q.sweepCredentials.run(call.now)
+          q.sweepJoins.run(call.now)
+          q.sweepDeleted.run(call.now)
+          return undefined
+      }
     }
   }
 
