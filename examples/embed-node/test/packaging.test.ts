@@ -67,7 +67,7 @@ it("the relay's bin runs from dist", async () => {
       "--data",
       data
     ])
-    expect(out).toMatch(/^v1\.family-packaging\.\d+\.[A-Za-z0-9_-]+$/)
+    expect(out).toMatch(/^v2\.family-packaging\.[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]+$/)
   } finally {
     rmSync(data, { recursive: true, force: true })
   }

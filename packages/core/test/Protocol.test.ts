@@ -40,7 +40,16 @@ describe("@relactation/core/protocol", () => {
     expect(readFileSync(new URL("../tsup.config.ts", import.meta.url), "utf8")).toContain(
       'protocol: "src/Protocol.ts"'
     )
-    expect(Object.keys(protocol).sort()).toEqual(["CloseCode", "LOG_ID_PATTERN", "TOKEN_PARAM", "isLogId"])
+    expect(Object.keys(protocol).sort()).toEqual([
+      "CREDENTIAL_ID_PATTERN",
+      "CloseCode",
+      "LOG_ID_PATTERN",
+      "TOKEN_PARAM",
+      "TOKEN_SUBPROTOCOL",
+      "isCredentialId",
+      "isLogId",
+      "logPath"
+    ])
     expect(protocol.CloseCode).toBe(main.CloseCode)
     expect(protocol.isLogId("family-log-1")).toBe(true)
   })
