@@ -85,6 +85,11 @@ export type AppendInput = Draft | AppendDraft | Event
  * @category models
  */
 export type SessionStart = Omit<Presence.RunningSession, "id" | "startedAt" | "child"> & {
+  /**
+   * The id the session had, when an app resumes it after a reload (a UUIDv7 whose time part is
+   * `startedAt`), so it stays the session the other phones know; default a new one.
+   */
+  readonly id?: string
   readonly startedAt?: string
   readonly child?: string
 }

@@ -99,6 +99,42 @@ describe("sessions on two phones", () => {
     expect(b.events).toEqual(a.events)
   })
 
+  it("a session resumed after a reload with its own id stays one session: stopped on both phones offline, one entry", async () => {
+    await using relay = await relayIn()
+    const c = clock()
+    await using a = await phone(relay, LOG, "parent-a", 11, { now: c.now })
+    await using b = await phone(relay, LOG, "parent-b", 12, { now: c.now })
+    const running = a.startSession({ kind: "latch", side: "both" })
+    await until("B to see A's latch", () => b.runningSessions.some((s) => s.session.id === running.id))
+    a.disconnect()
+    b.disconnect()
+    c.advance(10 * 60_000)
+    // A's app reloads and resumes its timer from what it kept (the id included).
+    const resumed = a.startSession({
+      id: running.id,
+      kind: "latch",
+      side: "both",
+      startedAt: running.startedAt
+    })
+    expect(resumed).toEqual(running)
+    await b.stopSession({ session: running.id })
+    await a.stopSession()
+    a.connect()
+    b.connect()
+    await Promise.all([a.whenSynced(), b.whenSynced()])
+    await until("both to agree", () => a.exportJson() === b.exportJson())
+    expect(entries(a)).toHaveLength(1)
+    // An id that cannot be the session's (another start time, or not a UUIDv7) is refused, naming it.
+    for (const id of [stopEventId(running.id).replace(/^.{8}/, "00000000"), "not-an-id"])
+      expect(() => a.startSession({ id, kind: "latch", startedAt: running.startedAt })).toThrow(
+        expect.objectContaining({
+          _tag: "InvalidEvent",
+          problems: [expect.objectContaining({ path: ["id"], code: "format" })]
+        })
+      )
+    expect(a.session).toBeUndefined()
+  })
+
   it("stopping a session already stopped elsewhere records nothing and says who stopped it", async () => {
     await using relay = await relayIn()
     const c = clock()

@@ -3,15 +3,30 @@
  * when it is stopped: same kind, same child, starting when the session started, under the id
  * derived from the session's id.
  */
-import { type Draft, type Event, InvalidEvent, makeSync, problemCode, uuidv7From } from "@relactation/core"
+import {
+  type Draft,
+  type Event,
+  InvalidEvent,
+  makeSync,
+  problemCode,
+  uuidv7From,
+  uuidv7Time
+} from "@relactation/core"
 import { type RunningSession, stopEventId } from "../Presence.js"
 import { opt } from "./opt.js"
 
-/** What starting a session takes (`startedAt` and `child` default to now and the log's child). */
+/**
+ * What starting a session takes (`startedAt` and `child` default to now and the log's child; `id`
+ * to a new one: an app resuming a session after a reload passes the id it had, so that the session
+ * stays the one the other phones know and its event keeps the one id).
+ */
 export type Start = Omit<RunningSession, "id" | "startedAt" | "child"> & {
+  readonly id?: string
   readonly startedAt?: string
   readonly child?: string
 }
+
+const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 /** What stopping a session takes: the duration (default: since it started) and a pump's amounts. */
 export interface Stop {
@@ -40,8 +55,10 @@ export const start = (input: Start, ctx: Context): RunningSession => {
   const startedAt = input.startedAt ?? new Date(ctx.now()).toISOString()
   const startMs = Date.parse(startedAt)
   if (Number.isNaN(startMs)) throw problem("startedAt", "must be an ISO-8601 instant")
+  if (input.id !== undefined && (!UUIDV7.test(input.id) || uuidv7Time(input.id) !== startMs))
+    throw problem("id", "must be a UUIDv7 whose time part is startedAt (the id the session had)")
   return {
-    id: uuidv7From(startMs, ctx.random),
+    id: input.id ?? uuidv7From(startMs, ctx.random),
     kind: type,
     startedAt,
     child,
