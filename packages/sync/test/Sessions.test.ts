@@ -243,6 +243,27 @@ describe("sessions on two phones", () => {
     expect(b.dismissSession(latch.id)).toBe(false)
   })
 
+  it("onSessions learns a session became maybe forgotten even when the app read runningSessions first", async () => {
+    await using relay = await relayIn()
+    const c = clock()
+    const a = await phone(relay, LOG, "parent-a", 13, { now: c.now })
+    await using b = await phone(relay, LOG, "parent-b", 14, {
+      now: c.now,
+      sessions: { forgottenAfterMs: 300 }
+    })
+    const latch = a.startSession({ kind: "latch", side: "left" })
+    await until("B to see A's latch", () => b.runningSessions.length === 1)
+    const told: Array<ReadonlyArray<SessionInfo>> = []
+    b.onSessions((sessions) => told.push(sessions))
+    await a.close()
+    await until("B to see A leave", () => b.runningSessions[0]?.leftAt !== undefined)
+    c.advance(1_000)
+    // A render reads the list (already maybe forgotten by the clock) before the limit's timer fires.
+    expect(b.runningSessions[0]).toMatchObject({ session: latch, maybeForgotten: true })
+    await until("onSessions to say so", () => told.some((s) => s[0]?.maybeForgotten === true))
+    expect(told.at(-1)).toBe(b.runningSessions)
+  })
+
   it("the limit passing wakes onSessions; dismissing forgets the session on this phone only", async () => {
     await using relay = await relayIn()
     const a = await phone(relay, LOG, "parent-a", 11)

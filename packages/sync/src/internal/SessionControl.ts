@@ -93,10 +93,14 @@ export const make = (options: {
     }
     return snapshot
   }
+  // Compared with what listeners were last given, not with the last read: an app that reads
+  // `runningSessions` after the limit passed but before its timer fired must still be told.
+  let emitted: ReadonlyArray<SessionInfo> = snapshot
   const refresh = (): void => {
-    const before = snapshot
     const next = current()
-    if (next !== before) listeners.emit(next)
+    if (next === emitted) return
+    emitted = next
+    listeners.emit(next)
   }
 
   const away = AwaySessions.make({
@@ -111,6 +115,7 @@ export const make = (options: {
   })
   snapshot = compute()
   key = JSON.stringify(snapshot)
+  emitted = snapshot
 
   const resolve = (stop: Stop): Target | undefined => {
     const own = presence.session
