@@ -1,151 +1,18 @@
 // The Today screen: the nursing timer (mine and the other phone's, live), quick entry, totals,
 // the plan's targets for today (TodayPlan.ts), and today's entries with who logged each, undo and correct.
 import { mlFromFlOz } from "@relactation/core"
-import type { EventLog, RunningSession } from "@relactation/sync"
+import type { EventLog } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
-import { caregiverNames, currentEntries, type Entry, useNow } from "./Family.js"
-import { describe, EntryForm, type EntryKind } from "./Forms.js"
-import { number, volume, volumeUnit, weight } from "./Format.js"
+import { caregiverNames, currentEntries, type Entry } from "./Family.js"
+import { EntryForm, type EntryKind } from "./Forms.js"
+import { number, volume, weight } from "./Format.js"
 import { t } from "./I18n.js"
 import { html } from "./html.js"
 import { loadPending, onPendingChange, savePendingUnlinked } from "./PendingSns.js"
 import type { Link, Settings } from "./Link.js"
-import { clock, localDay, minutes, stopwatch } from "./Time.js"
+import { clock, localDay, minutes } from "./Time.js"
+import { Timer } from "./Timer.js"
 import { TodayPlan } from "./TodayPlan.js"
-
-const SESSION_KEY = "relactation:session"
-
-/** Restarts this phone's running timer after a reload (the session lives in presence only). */
-export const resumeSession = (log: EventLog): void => {
-  const raw = localStorage.getItem(SESSION_KEY)
-  if (raw === null || log.session !== undefined) return
-  try {
-    const s = JSON.parse(raw) as RunningSession
-    // The other phone may have stopped it meanwhile: then its entry is already in the log.
-    if (log.events.some((e) => e.type === s.kind && e.at === s.startedAt && e.child === s.child)) {
-      localStorage.removeItem(SESSION_KEY)
-      return
-    }
-    log.startSession({
-      kind: s.kind,
-      startedAt: s.startedAt,
-      ...(s.side ? { side: s.side } : {}),
-      ...(s.method ? { method: s.method } : {})
-    })
-  } catch {
-    localStorage.removeItem(SESSION_KEY)
-  }
-}
-
-const sessionLabel = (s: RunningSession): string =>
-  s.kind === "latch"
-    ? t("timer.session.latch", { side: s.side === undefined ? "" : t(`side.${s.side}`) }).trim()
-    : t("timer.session.pump", { method: s.method === undefined ? "" : t(`method.${s.method}`) }).trim()
-
-function Timer(props: { log: EventLog; settings: Settings; onMessage: (m: string) => void }) {
-  const { log, settings } = props
-  const mine = log.session
-  const others = log.peers.filter((p) => !p.self && p.session !== undefined)
-  const now = useNow(mine !== undefined || others.length > 0)
-  const [pumped, setPumped] = useState("")
-  const [error, setError] = useState("")
-  // A session that ended without this phone's stop (the other parent stopped it) is not resumed.
-  useEffect(() => {
-    if (mine === undefined) localStorage.removeItem(SESSION_KEY)
-  }, [mine])
-  const elapsed = (s: RunningSession) => (now - Date.parse(s.startedAt)) / 1000
-  const durationOf = (s: RunningSession) => Math.min(14_400, Math.max(1, Math.round(elapsed(s))))
-  const volUnit = volumeUnit(settings.volume)
-  const start = (session: Parameters<EventLog["startSession"]>[0]) => {
-    const s = log.startSession(session)
-    localStorage.setItem(SESSION_KEY, JSON.stringify(s))
-    setError("")
-  }
-  const saved = (s: RunningSession, durationSec: number, at: string, who?: string) => {
-    const values = {
-      session: sessionLabel(s),
-      duration: minutes(durationSec),
-      time: clock(at, settings.timeZone)
-    }
-    props.onMessage(
-      who === undefined ? t("timer.saved", values) : t("timer.savedTheirs", { ...values, name: who })
-    )
-  }
-  const stop = async () => {
-    if (!mine) return
-    const durationSec = durationOf(mine)
-    let amount: { totalMl?: number } = {}
-    if (mine.kind === "pump") {
-      // A pump session needs its amount (0 is fine: stimulation counts).
-      const n = Number(pumped.trim().replace(",", "."))
-      if (pumped.trim() === "" || !Number.isFinite(n)) {
-        setError(t("timer.pumpAmountMissing", { unit: volUnit }))
-        return
-      }
-      amount = { totalMl: settings.volume === "ml" ? n : mlFromFlOz(n) }
-    }
-    try {
-      const event = await log.stopSession({ durationSec, ...amount })
-      localStorage.removeItem(SESSION_KEY)
-      setPumped("")
-      setError("")
-      if (event) saved(mine, durationSec, event.at)
-    } catch (err) {
-      // The session keeps running: nothing was stored.
-      setError(describe(err, settings))
-    }
-  }
-  const stopTheirs = async (clientId: number, s: RunningSession, name: string) => {
-    try {
-      const durationSec = durationOf(s)
-      const event = await log.stopSession({ peer: clientId, durationSec })
-      if (event) saved(s, durationSec, event.at, name)
-    } catch (err) {
-      setError(describe(err, settings))
-    }
-  }
-  return html`<section class="timer" aria-label=${t("timer.label")}>
-    ${others.map((p) => {
-      const s = p.session!
-      const name = p.name ?? t("who.otherPhone")
-      return html`<div class="peer-session">
-        <p role="status">
-          <span class="dot live" aria-hidden="true"></span>
-          ${t("timer.peerRunning", { name, session: sessionLabel(s), elapsed: stopwatch(elapsed(s)) })}
-        </p>
-        ${
-          s.kind === "latch"
-            ? html`<button class="secondary" onClick=${() => stopTheirs(p.clientId, s, name)}>${t("timer.stopTheirs", { name })}</button>`
-            : null
-        }
-      </div>`
-    })}
-    ${
-      mine
-        ? html`<div class="running">
-            <p class="elapsed" role="timer" aria-label=${t("timer.running", { session: sessionLabel(mine) })}>${stopwatch(elapsed(mine))}</p>
-            <p>${t("timer.since", { session: sessionLabel(mine), time: clock(mine.startedAt, settings.timeZone) })}</p>
-            ${
-              mine.kind === "pump"
-                ? html`<div class="field">
-                    <label for="pump-stop-amount">${t("timer.pumpAmount", { unit: volUnit })}</label>
-                    <input id="pump-stop-amount" inputmode="decimal" value=${pumped}
-                      onInput=${(e: { currentTarget: { value: string } }) => setPumped(e.currentTarget.value)} />
-                  </div>`
-                : null
-            }
-            <button class="primary huge stop" onClick=${stop}>${t(`timer.stop.${mine.kind}`)}</button>
-          </div>`
-        : html`<div class="starts">
-            <button class="huge" onClick=${() => start({ kind: "latch", side: "left" })}>${t("timer.startLeft")}</button>
-            <button class="huge" onClick=${() => start({ kind: "latch", side: "right" })}>${t("timer.startRight")}</button>
-            <button class="huge" onClick=${() => start({ kind: "latch", side: "both" })}>${t("timer.startBoth")}</button>
-            <button class="huge secondary" onClick=${() => start({ kind: "pump", method: "electric" })}>${t("timer.startPump")}</button>
-          </div>`
-    }
-    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-  </section>`
-}
 
 /** A one-line description of an entry, in the chosen units and language. */
 export const describeEntry = (e: Entry, settings: Settings, _tz: string): string => {
@@ -269,7 +136,7 @@ export function Today(props: { log: EventLog; link: Link; settings: Settings }) 
   const day = localDay(Date.now(), settings.timeZone, settings.dayStartHour)
   const quick: ReadonlyArray<EntryKind> = ["pump", "supplement", "weigh-in", "medication", "latch"]
   return html`<div class="today">
-    <${Timer} log=${log} settings=${settings} onMessage=${setMessage} />
+    <${Timer} log=${log} link=${link} settings=${settings} child=${link.child} onMessage=${setMessage} />
     <section class="quick" aria-label=${t("quick.label")}>
       ${quick.map(
         (k) =>

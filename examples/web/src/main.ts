@@ -9,7 +9,7 @@ import { choose, setLanguage, t } from "./I18n.js"
 import { loadLink, loadSettings, parseFragment, saveLink } from "./Link.js"
 import { resolvePending } from "./PendingSns.js"
 import { migrateLocalPlan } from "./Plan.js"
-import { resumeSession } from "./Today.js"
+import { resumeSession } from "./Timer.js"
 import "./style.css"
 
 const root = document.getElementById("app")!

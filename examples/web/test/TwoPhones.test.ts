@@ -88,6 +88,10 @@ describe("two phones on one log", () => {
     await a.page.getByRole("button", { name: "Start both" }).click()
     await a.page.getByRole("timer").waitFor()
     await b.page.getByRole("button", { name: "Stop Alex’s latch" }).click()
+    await b.page
+      .getByRole("form", { name: "Stop Alex’s latch" })
+      .getByRole("button", { name: "Save" })
+      .click()
     await a.page.getByRole("timer").waitFor({ state: "detached" })
     await a.page.getByRole("button", { name: "Start left" }).waitFor()
     await expect.poll(() => latches(a)).not.toBe(before)

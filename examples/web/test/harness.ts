@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { createRelay, type RelayHandle } from "@relactation/server"
+import { createRelay, type RelayHandle, type RelayLimits } from "@relactation/server"
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll } from "vitest"
 import { ensureBuilt } from "../scripts/build.js"
@@ -30,10 +30,21 @@ export interface Family {
   close(): Promise<void>
 }
 
+export interface FamilyOptions {
+  /** The relay's limits, for example a short `idleTimeoutMs` so a switched-off phone is dropped soon. */
+  readonly limits?: Partial<RelayLimits>
+}
+
 /** A relay with a temporary data folder plus the built app, for one family log. */
-export const startFamily = async (): Promise<Family> => {
+export const startFamily = async (options: FamilyOptions = {}): Promise<Family> => {
   const dataDir = await mkdtemp(join(tmpdir(), "relactation-web-"))
-  const relay = await createRelay({ host: "127.0.0.1", port: 0, dataDir, log: () => {} })
+  const relay = await createRelay({
+    host: "127.0.0.1",
+    port: 0,
+    dataDir,
+    log: () => {},
+    ...(options.limits === undefined ? {} : { limits: options.limits })
+  })
   const web = await serveStatic(dist)
   const logId = `family-${Math.random().toString(36).slice(2, 12)}`
   const child = "child-1"
@@ -79,6 +90,8 @@ export interface PhoneOptions {
   readonly locale?: string
   /** Settings this phone has kept from before, put in localStorage before the app starts. */
   readonly settings?: Record<string, unknown>
+  /** Runs on the new page before the app loads (for example `page.clock.install()`). */
+  readonly beforeOpen?: (page: Page) => Promise<void>
 }
 
 /** A phone: its own browser context (own IndexedDB, own network switch), opened on its link. */
@@ -105,6 +118,7 @@ export const openPhone = async (
     }, options.settings)
   const page = await context.newPage()
   page.on("pageerror", (e) => console.error(`[${name}] page error:`, e))
+  await options.beforeOpen?.(page)
   await page.goto(url)
   await page.locator("nav.tabs button").first().waitFor()
   return { name, context, page }
@@ -114,7 +128,7 @@ export interface BrowserSuite {
   /** The suite's Chromium (set once `beforeAll` has run). */
   readonly browser: Browser
   /** A fresh relay, app server and family log, closed after the suite. */
-  family(): Promise<Family>
+  family(options?: FamilyOptions): Promise<Family>
   /** Opens a phone on a link (see `openPhone`); its context is closed after the suite. */
   phone(name: string, url: string, options?: PhoneOptions): Promise<Phone>
   /** Closes a phone opened by a test in its own way (its own context) after the suite, too. */
@@ -148,8 +162,8 @@ export const browserSuite = (): BrowserSuite => {
     get browser() {
       return started()
     },
-    family: async () => {
-      const family = await startFamily()
+    family: async (options) => {
+      const family = await startFamily(options)
       families.push(family)
       return family
     },

@@ -11,6 +11,7 @@ export const SAME_IN_BOTH: ReadonlySet<MessageKey> = new Set<MessageKey>([
   "entry.weighIn",
   "quick.add",
   "form.latch.past",
+  "timer.session.forChild",
   "field.hint.ml",
   "band.p5-p15",
   "band.p15-p85",

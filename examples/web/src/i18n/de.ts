@@ -57,7 +57,6 @@ export const de: Partial<Record<MessageKey, string>> = {
   "timer.session.pump": "Abpumpen {{method}}",
   "timer.running": "{{session}} läuft",
   "timer.peerRunning": "{{name}}: {{session}} läuft seit {{elapsed}}",
-  "timer.stopTheirs": "Anlegen von {{name}} beenden",
   "timer.since": "{{session}} seit {{time}}",
   "timer.pumpAmount": "Abgepumpte Menge ({{unit}})",
   "timer.pumpAmountMissing": "Abgepumpte Menge ({{unit}}): Zahl eingeben, 0 ist in Ordnung",
@@ -350,5 +349,15 @@ export const de: Partial<Record<MessageKey, string>> = {
   "history.pumpedTargetSummary": "Der Plan: {{target}} abpumpen pro Tag.",
   "history.weightBandSummary": "WHO P15–P85 ab der ersten Messung: {{p15}} bis {{p85}}.",
   "history.withinCeiling": "Zugefüttert höchstens bis zur Obergrenze des Plans",
-  "history.weightBand": "WHO P15–P85 ab der ersten Messung"
+  "history.weightBand": "WHO P15–P85 ab der ersten Messung",
+  // Sitzungen auf anderen Handys und vergessene (Issue 16)
+  "timer.session.forChild": "{{session}} ({{child}})",
+  "timer.stopTheirs.latch": "Anlegen von {{name}} beenden",
+  "timer.stopTheirs.pump": "Abpumpen von {{name}} beenden",
+  "timer.alreadyStopped": "Schon beendet von {{name}}",
+  "timer.notRunning": "Die Stoppuhr von {{name}} läuft nicht mehr: nichts wurde eingetragen",
+  "timer.forgotten": "Vielleicht vergessen: {{session}}, gestartet um {{time}} auf dem Handy von {{name}}",
+  "timer.forgottenStop": "Beenden",
+  "timer.discard": "Verwerfen",
+  "timer.discarded": "{{session}} auf dem Handy von {{name}} verworfen: nichts wurde eingetragen"
 }

@@ -56,7 +56,6 @@ export const en = {
   "timer.session.pump": "Pump {{method}}",
   "timer.running": "{{session}} running",
   "timer.peerRunning": "{{name}}: {{session}} running {{elapsed}}",
-  "timer.stopTheirs": "Stop {{name}}’s latch",
   "timer.since": "{{session}} since {{time}}",
   "timer.pumpAmount": "Amount pumped ({{unit}})",
   "timer.pumpAmountMissing": "Amount pumped ({{unit}}): enter a number, 0 is fine",
@@ -346,7 +345,17 @@ export const en = {
   "history.pumpedTargetSummary": "The plan: {{target}} pumped a day.",
   "history.weightBandSummary": "WHO P15–P85 from the first weigh-in: {{p15}} to {{p85}}.",
   "history.withinCeiling": "Supplement at or under the plan’s ceiling",
-  "history.weightBand": "WHO P15–P85 from the first weigh-in"
+  "history.weightBand": "WHO P15–P85 from the first weigh-in",
+  // Sessions on other phones and forgotten ones (issue 16)
+  "timer.session.forChild": "{{session}} ({{child}})",
+  "timer.stopTheirs.latch": "Stop {{name}}’s latch",
+  "timer.stopTheirs.pump": "Stop {{name}}’s pump",
+  "timer.alreadyStopped": "Already stopped by {{name}}",
+  "timer.notRunning": "{{name}}’s timer is no longer running: nothing was logged",
+  "timer.forgotten": "Maybe forgotten: {{session}}, started {{time}} on {{name}}’s phone",
+  "timer.forgottenStop": "Stop",
+  "timer.discard": "Discard",
+  "timer.discarded": "{{session}} on {{name}}’s phone discarded: nothing was logged"
 } as const
 
 /** A key of the catalogs. */
