@@ -138,6 +138,10 @@ const planRule = (p: FieldProblem): string => {
   const [group, field] = p.path.map(String)
   if (p.code === "invalid" && group === "targets" && field === undefined) return t("plan.rule.needsOne")
   if (p.code === "invalid" && field === "minimumMl") return t("plan.rule.minimumAboveStart")
+  // "More than 0", not "between 0 and …": 0 ml is no step. English keeps the library's own text.
+  const limits = [...p.message.matchAll(/\d+(?:\.\d+)?/g)].map((m) => Number(m[0]))
+  if (p.code === "range" && field === "stepMl" && current().language !== "en" && limits[1] !== undefined)
+    return t("plan.rule.stepRange", { max: number(limits[1]) })
   return rule(p)
 }
 

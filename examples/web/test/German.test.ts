@@ -106,7 +106,7 @@ describe("the app in German", () => {
     await expect
       .poll(() => page.locator(".plan-editor").getByRole("alert").textContent())
       .toMatch(
-        /Zufüttern pro Tag zu Beginn: fehlt\. Weniger bei jedem Schritt: muss zwischen 0 und 2\.000 liegen/
+        /Zufüttern pro Tag zu Beginn: fehlt\. Weniger bei jedem Schritt: muss mehr als 0 und höchstens 2\.000 sein/
       )
     await page.getByLabel("Anlegen pro Tag").fill("8")
     await page.getByLabel("Zufüttern pro Tag zu Beginn (ml)").fill("300")

@@ -319,6 +319,7 @@ export const de: Partial<Record<MessageKey, string>> = {
   "plan.notANumber": "{{label}}: „{{value}}“ ist keine Zahl",
   "plan.rule.needsOne": "mindestens ein Tagesziel oder einen Plan zum Zufüttern angeben",
   "plan.rule.minimumAboveStart": "darf nicht mehr sein als die Zufüttermenge zu Beginn",
+  "plan.rule.stepRange": "muss mehr als 0 und höchstens {{max}} sein",
   "plan.migratedNote": "Aus dem Tagesplan übernommen, den dieses Handy in seinen Einstellungen hatte",
   "planToday.title": "Heutiger Plan",
   "planToday.none": "Noch kein Plan: beide Eltern können in den Einstellungen einen eintragen.",

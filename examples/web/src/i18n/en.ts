@@ -315,6 +315,7 @@ export const en = {
   "plan.notANumber": "{{label}}: “{{value}}” is not a number",
   "plan.rule.needsOne": "give at least one daily target or a supplement schedule",
   "plan.rule.minimumAboveStart": "must not be more than the daily supplement at the start",
+  "plan.rule.stepRange": "must be more than 0 and at most {{max}}",
   "plan.migratedNote": "Moved from the daily plan this phone kept in its settings",
   "planToday.title": "Today’s plan",
   "planToday.none": "No plan yet: either parent can enter one in Settings.",
