@@ -16,7 +16,8 @@ const alias = [
   { find: /^@relactation\/server$/, replacement: file("./packages/server/src/index.ts") },
   { find: /^@relactation\/report$/, replacement: file("./packages/report/src/index.ts") },
   { find: /^@relactation\/react$/, replacement: file("./packages/react/src/index.ts") },
-  { find: /^@relactation\/testkit$/, replacement: file("./packages/testkit/src/index.ts") }
+  { find: /^@relactation\/testkit$/, replacement: file("./packages/testkit/src/index.ts") },
+  { find: /^@relactation\/testkit\/readme$/, replacement: file("./packages/testkit/src/ReadmeSnippets.ts") }
 ]
 
 // One seed for the whole run (FC_SEED replays it), drawn here once, printed once, and handed to every
