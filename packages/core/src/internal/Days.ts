@@ -9,7 +9,9 @@
 import type { Milk, Side, Via } from "../EventFields.js"
 import { lowerBound } from "../EventOrder.js"
 import type { Fact, Sink } from "./EventSet.js"
+import { type Bounds, boundsOf } from "./DayBounds.js"
 import type { DayOptions } from "./InvalidOptions.js"
+import { utcTimeOfDayMs } from "./InstantText.js"
 import { dateOfDay, inNightWindow, instantMs, offsetIn, type ZoneOffsets, zoneOffsets } from "./LocalTime.js"
 
 const HOUR = 3_600_000
@@ -43,6 +45,11 @@ export interface DayAcc {
   medications: number
   /** The day's date `YYYY-MM-DD`, made once: formatting a date costs more than the day's sums. */
   date: string | undefined
+  /**
+   * The day's UTC span as instant prefixes, when the zone's offset is the same all day (`null`
+   * on a DST day; `undefined` until the day's first fact).
+   */
+  bounds: Bounds | null | undefined
   /** Listed in `Days.dirty`. */
   dirty: boolean
   /** Whatever a projection derives from the day, kept until the day changes. */
@@ -105,6 +112,7 @@ const newDay = (day: number): DayAcc => ({
   weighIns: 0,
   medications: 0,
   date: undefined,
+  bounds: undefined,
   dirty: false,
   cached: undefined
 })
@@ -147,15 +155,57 @@ const dayOf = (days: Days, dayNumber: number): DayAcc => {
   return acc
 }
 
+// Property by property rather than `record[key] += n`: a store by a computed key is a
+// dictionary-style lookup on every fact.
+const addSide = (r: Record<Side, number>, side: Side, n: number): void => {
+  if (side === "left") r.left += n
+  else if (side === "right") r.right += n
+  else r.both += n
+}
+const addMilk = (r: Record<Milk, number>, milk: Milk, n: number): void => {
+  if (milk === "formula") r.formula += n
+  else if (milk === "expressed") r.expressed += n
+  else r.donor += n
+}
+const addVia = (r: Record<Via, number>, via: Via, n: number): void => {
+  switch (via) {
+    case "bottle":
+      r.bottle += n
+      break
+    case "cup":
+      r.cup += n
+      break
+    case "syringe":
+      r.syringe += n
+      break
+    case "spoon":
+      r.spoon += n
+      break
+    case "finger":
+      r.finger += n
+      break
+    default:
+      r.sns += n
+  }
+}
+
 /**
  * Adds (`sign` 1) or subtracts (-1) a fact of the day it starts on. Only called with day facts.
  *
  * @internal
  */
 export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
-  const ms = instantMs(fact.at)
-  const local = ms + offsetIn(days.zone, ms)
-  const acc = dayOf(days, Math.floor((local - days.dayStartMs) / DAY))
+  const at = fact.at
+  let acc = days.last
+  const bounds = acc?.bounds
+  // The local time of the instant, read only when a latch needs its hour.
+  let local = Number.NaN
+  if (acc === undefined || bounds == null || !(at >= bounds.lo && at < bounds.hi)) {
+    const ms = instantMs(at)
+    local = ms + offsetIn(days.zone, ms)
+    acc = dayOf(days, Math.floor((local - days.dayStartMs) / DAY))
+    if (acc.bounds === undefined) acc.bounds = boundsOf(days.zone, days.dayStartMs, acc.day)
+  }
   acc.cached = undefined
   if (!acc.dirty) {
     acc.dirty = true
@@ -166,9 +216,17 @@ export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
     case "latch": {
       acc.latches += sign
       acc.latchSec += sign * fact.durationSec
-      acc.bySide[fact.side] += sign
-      // The night window is a wall-clock window, independent of the day's start hour.
-      const hour = (((local % DAY) + DAY) % DAY) / HOUR
+      addSide(acc.bySide, fact.side, sign)
+      // The night window is a wall-clock window, independent of the day's start hour. Inside
+      // bounds the offset is the day's, and the UTC time of day is read from the text.
+      let time: number
+      if (Number.isNaN(local)) {
+        // |offset| < a day, so one correction brings the time of day back into [0, DAY).
+        const utc = utcTimeOfDayMs(at)
+        time = (Number.isNaN(utc) ? ((instantMs(at) % DAY) + DAY) % DAY : utc) + (acc.bounds as Bounds).offset
+        time = time < 0 ? time + DAY : time >= DAY ? time - DAY : time
+      } else time = ((local % DAY) + DAY) % DAY
+      const hour = time / HOUR
       if (inNightWindow(hour, days.options.nightStart, days.options.nightEnd)) acc.nightLatches += sign
       break
     }
@@ -181,8 +239,8 @@ export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
       const c = sign * centi(fact.ml)
       acc.supplements += sign
       acc.supplementCenti += c
-      acc.byMilk[fact.milk] += c
-      acc.byVia[fact.via] += c
+      addMilk(acc.byMilk, fact.milk, c)
+      addVia(acc.byVia, fact.via, c)
       if (fact.latch !== undefined) acc.duringLatch += sign
       break
     }

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import { isoSecondPrefix } from "./InstantText.js"
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -173,6 +174,23 @@ export const offsetIn = (zone: ZoneOffsets, ms: number): number => {
 }
 
 /**
+ * The zone's one offset over `[fromMs, toMs)` when no 6-hour chunk touching it holds a
+ * transition and every chunk has the same offset; `undefined` otherwise (a DST day). Lets a
+ * caller that knows an instant lies in the range skip {@link offsetIn} for it.
+ *
+ * @internal
+ */
+export const steadyOffset = (zone: ZoneOffsets, fromMs: number, toMs: number): number | undefined => {
+  const offset = offsetIn(zone, fromMs)
+  const last = Math.floor((toMs - 1) / CHUNK)
+  for (let no = Math.floor(fromMs / CHUNK); no <= last; no++) {
+    if (offsetIn(zone, Math.max(fromMs, no * CHUNK)) !== offset) return undefined
+    if (typeof zone.chunks.get(no) !== "number") return undefined
+  }
+  return offset
+}
+
+/**
  * The zone's UTC offset in milliseconds at an instant, memoized per 15-minute UTC bucket (and per
  * 6-hour chunk when the offset does not change within it).
  *
@@ -219,7 +237,8 @@ export const inNightWindow = (hour: number, start: number, end: number): boolean
  * @since 0.1.0
  * @category time
  */
-export const dateOfDay = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10)
+export const dateOfDay = (day: number): string =>
+  isoSecondPrefix(day * DAY)?.slice(0, 10) ?? new Date(day * DAY).toISOString().slice(0, 10)
 
 /**
  * The day number of a calendar date `YYYY-MM-DD`.
