@@ -3,11 +3,15 @@
  * and the projections' results), tagged with exactly what it covers, so the next open can show
  * projections before the document is loaded and skip decoding what did not change.
  *
- * Bytes: `RLCP` (4), format (u32 BE), a checksum of the JSON (u32 BE), then the JSON. What the
- * JSON covers: the log id, the projection options, the document's state vector, and for every
- * entry its key and the Yjs item (client, clock) that holds it. A Yjs item never changes, so an entry
- * whose key is held by the same item as in the checkpoint is the entry the checkpoint decoded.
- * A checkpoint that fails any check is ignored: the document is always the truth.
+ * Bytes: `RLCP` (4), format (u32 BE), the head's length (u32 BE), a checksum of the head and one
+ * of the entries (u32 BE each), then two JSON sections: the head (the log id, the projection
+ * options, the document's state vector and the projections' results), then the entries (for
+ * every entry its key, the Yjs item (client, clock) that holds it and its decoded form). The head
+ * comes first and is small, so the first projections need only it parsed; the entries, as large
+ * as the log, are checked at once but parsed when the document is there to confirm them. A Yjs
+ * item never changes, so an entry whose key is held by the same item as in the checkpoint is the
+ * entry the checkpoint decoded. A checkpoint that fails any check is ignored: the document is
+ * always the truth.
  */
 import type { DailyTotals, LogEntry, RelactationProgress, WeightTrend } from "@relactation/core"
 import * as Y from "yjs"
@@ -17,10 +21,10 @@ import type { ProjectionOptions } from "../EventLog.js"
  * The checkpoint format; bumped whenever the bytes, the decoding or the projections change, so
  * a checkpoint from another version is ignored.
  */
-export const FORMAT = 1
+export const FORMAT = 2
 
 const MAGIC = [0x52, 0x4c, 0x43, 0x50] // "RLCP"
-const HEADER = 12
+const HEADER = 20
 
 /** The projections' results at the time of the checkpoint. */
 export interface Results {
@@ -101,37 +105,78 @@ export const take = (
 
 /** The bytes of a checkpoint. */
 export const encode = (checkpoint: Checkpoint): Uint8Array => {
-  const json = new TextEncoder().encode(JSON.stringify(checkpoint))
-  const out = new Uint8Array(HEADER + json.length)
+  const { entries, ...rest } = checkpoint
+  const encoder = new TextEncoder()
+  const head = encoder.encode(JSON.stringify(rest))
+  const body = encoder.encode(JSON.stringify(entries))
+  const out = new Uint8Array(HEADER + head.length + body.length)
   out.set(MAGIC, 0)
   const view = new DataView(out.buffer)
   view.setUint32(4, FORMAT)
-  view.setUint32(8, checksum(json))
-  out.set(json, HEADER)
+  view.setUint32(8, head.length)
+  view.setUint32(12, checksum(head))
+  view.setUint32(16, checksum(body))
+  out.set(head, HEADER)
+  out.set(body, HEADER + head.length)
   return out
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
+// What the entries section parses to when its JSON, although its checksum held, is not an array
+// (only a bug could write that): `verify` ignores such a checkpoint.
+const UNREADABLE: ReadonlyArray<Entry> = Object.freeze([])
+
+const parse = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes))
+
 /**
  * Reads checkpoint bytes for log `logId`; `undefined` for anything that is not an intact
- * checkpoint of this format and log (truncated, corrupt, another version, another log).
+ * checkpoint of this format and log (truncated, corrupt, another version, another log). Both
+ * sections are checked now; the entries are parsed on first use.
  */
 export const decode = (bytes: Uint8Array | undefined, logId: string): Checkpoint | undefined => {
   if (bytes === undefined || bytes.length < HEADER) return undefined
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return undefined
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (view.getUint32(4) !== FORMAT) return undefined
-  const json = bytes.subarray(HEADER)
-  if (checksum(json) !== view.getUint32(8)) return undefined
+  const headLength = view.getUint32(8)
+  if (headLength > bytes.length - HEADER) return undefined
+  const head = bytes.subarray(HEADER, HEADER + headLength)
+  const body = bytes.subarray(HEADER + headLength)
+  if (checksum(head) !== view.getUint32(12) || checksum(body) !== view.getUint32(16)) return undefined
+  let parsed: Omit<Checkpoint, "entries">
   try {
-    const parsed = JSON.parse(new TextDecoder().decode(json)) as Checkpoint
-    if (parsed.logId !== logId || !Array.isArray(parsed.entries) || typeof parsed.stateVector !== "string") {
-      return undefined
-    }
-    return parsed
+    parsed = parse(head) as Omit<Checkpoint, "entries">
   } catch {
     return undefined
+  }
+  if (
+    parsed === null ||
+    typeof parsed !== "object" ||
+    parsed.logId !== logId ||
+    typeof parsed.stateVector !== "string" ||
+    parsed.results === null ||
+    typeof parsed.results !== "object"
+  ) {
+    return undefined
+  }
+  let entries: ReadonlyArray<Entry> | undefined
+  return {
+    logId: parsed.logId,
+    options: parsed.options,
+    stateVector: parsed.stateVector,
+    results: parsed.results,
+    get entries() {
+      if (entries === undefined) {
+        try {
+          const list = parse(body)
+          entries = Array.isArray(list) ? (list as ReadonlyArray<Entry>) : UNREADABLE
+        } catch {
+          entries = UNREADABLE
+        }
+      }
+      return entries
+    }
   }
 }
 
@@ -153,6 +198,7 @@ export interface Verdict {
  * document), so it is ignored as a whole.
  */
 export const verify = (checkpoint: Checkpoint, doc: Y.Doc, map: Y.Map<unknown>): Verdict | undefined => {
+  if (checkpoint.entries === UNREADABLE) return undefined
   let covered: Map<number, number>
   try {
     covered = Y.decodeStateVector(fromBase64(checkpoint.stateVector))
