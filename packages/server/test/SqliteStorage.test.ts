@@ -38,6 +38,17 @@ describe("SqliteStorage", () => {
     void storage.close()
   })
 
+  it("load hands over the rows merged into one update (merged in the storage worker), with the rows' count", async () => {
+    using dir = tempDir()
+    const storage = SqliteStorage.open({ file: join(dir.path, "relay.sqlite") })
+    const written = await appendEvents(storage, 30)
+    const loaded = await storage.load(LOG)
+    expect(loaded.updates).toBe(30)
+    expect(loaded.data).toHaveLength(1)
+    expect(docFrom(loaded.data).getArray<string>("events").toArray().sort()).toEqual(written.sort())
+    await storage.close()
+  })
+
   it("compaction keeps every update and leaves one row", async () => {
     using dir = tempDir()
     const storage = SqliteStorage.open({ file: join(dir.path, "relay.sqlite") })
