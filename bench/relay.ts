@@ -28,10 +28,13 @@ const REF_DIR = resolve(here, "../node_modules/.cache/relactation-bench-ref")
 const REF_SERVER = join(REF_DIR, "node_modules/@y/websocket-server/src/server.js")
 const SECRET = "bench-secret-6T7L5C_KRqi4REuCqWVEv0gIyLuRQt2_Gnm2tts_8yk"
 
-interface LoadResult {
+export interface LoadResult {
   readonly server: string
   readonly logs: number
   readonly throughput: number
+  /** Updates appended inside the measuring window, and of those, how many arrived (`delivered / sent`). */
+  readonly sent: number
+  readonly delivered: number
   readonly offered: number
   readonly p50: number
   readonly p99: number
@@ -41,7 +44,7 @@ interface LoadResult {
   readonly errors: number
 }
 
-interface Load {
+export interface Load {
   readonly logs: number
   readonly workers: number
   readonly ratePerClient: number
@@ -98,7 +101,7 @@ const once = <T>(child: ChildProcess, type: string, timeoutMs: number): Promise<
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-const startOurs = async (dataDir: string): Promise<{ child: ChildProcess; url: string }> => {
+export const startOurs = async (dataDir: string): Promise<{ child: ChildProcess; url: string }> => {
   const child = fork(join(here, "relayServer.ts"), [], {
     env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_SECRET: SECRET },
     stdio: ["ignore", "ignore", "inherit", "ipc"]
@@ -107,7 +110,7 @@ const startOurs = async (dataDir: string): Promise<{ child: ChildProcess; url: s
   return { child, url: `ws://127.0.0.1:${port}` }
 }
 
-const startReference = async (): Promise<{ child: ChildProcess; url: string }> => {
+export const startReference = async (): Promise<{ child: ChildProcess; url: string }> => {
   const port = await freePort()
   const child = spawn(process.execPath, [REF_SERVER], {
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port) },
@@ -126,7 +129,7 @@ const startReference = async (): Promise<{ child: ChildProcess; url: string }> =
   return { child, url: `ws://127.0.0.1:${port}` }
 }
 
-const runLoad = async (
+export const runLoad = async (
   server: string,
   started: { child: ChildProcess; url: string },
   load: Load,
@@ -188,6 +191,8 @@ const runLoad = async (
       server,
       logs: load.logs,
       throughput,
+      sent: all.reduce((n, r) => n + r.sent, 0),
+      delivered: all.reduce((n, r) => n + r.delivered, 0),
       offered: load.logs * 2 * load.ratePerClient,
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
@@ -203,7 +208,7 @@ const runLoad = async (
   }
 }
 
-const stop = async (child: ChildProcess, graceful: boolean): Promise<void> => {
+export const stop = async (child: ChildProcess, graceful: boolean): Promise<void> => {
   if (child.exitCode !== null) return
   const exited = new Promise((r) => child.once("exit", r))
   if (graceful && child.connected) child.send({ type: "close" })

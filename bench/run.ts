@@ -11,7 +11,7 @@
  * The process exits non-zero only when a figure crashes, never on a missed target.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
-import { cpus, totalmem } from "node:os"
+import { cpus, loadavg, totalmem } from "node:os"
 import { dirname, resolve } from "node:path"
 import { parseArgs } from "node:util"
 
@@ -38,7 +38,8 @@ const figures: ReadonlyArray<readonly [number, string, () => Promise<Figure>]> =
   [6, "catch-up sync", async () => (await import("./catchUp.js")).catchUpFigure],
   [7, "relay throughput and latency", async () => (await import("./relay.js")).relayFigure],
   [8, "sealed entries", async () => (await import("./sealed.js")).sealedFigure],
-  [9, "instant open (local checkpoint)", async () => (await import("./checkpoint.js")).checkpointFigure]
+  [9, "instant open (local checkpoint)", async () => (await import("./checkpoint.js")).checkpointFigure],
+  [10, "relay saturation", async () => (await import("./saturation.js")).saturationFigure]
 ]
 
 const only =
@@ -52,10 +53,15 @@ const crashed: Array<string> = []
 const started = performance.now()
 for (const [n, name, load] of figures) {
   if (only !== undefined && !only.has(n)) continue
-  ctx.say(`figure ${n}: ${name}`)
+  // The machine is shared: the 1-minute load average before and after each figure goes beside its
+  // rows, so a number measured on a busy machine is seen as such.
+  const before = loadavg()[0]!
+  ctx.say(`figure ${n}: ${name} (load average ${before.toFixed(1)})`)
   try {
     const figure = await load()
-    rows.push(...(await figure(ctx)))
+    const measured = await figure(ctx)
+    const loadAverage = `${before.toFixed(1)}–${loadavg()[0]!.toFixed(1)}`
+    rows.push(...measured.map((row) => ({ ...row, load: loadAverage })))
   } catch (error) {
     crashed.push(`${n} ${name}`)
     ctx.say(`figure ${n} crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)

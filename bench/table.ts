@@ -28,6 +28,8 @@ export interface Row {
   /** undefined when the row has no target (reported only). */
   readonly met?: boolean
   readonly note?: string
+  /** The 1-minute load average before and after the figure ran, e.g. "1.2–3.4" (set by run.ts). */
+  readonly load?: string
 }
 
 export const q = (value: number, unit: Unit): Quantity => ({ value, unit })
@@ -49,7 +51,7 @@ const formatRatio = (r: number | undefined): string =>
 
 /** The rows as one Markdown table. */
 export const render = (rows: ReadonlyArray<Row>): string => {
-  const header = ["figure", "size", "metric", "ours", "baseline", "ratio", "target", "met?"]
+  const header = ["figure", "size", "metric", "ours", "baseline", "ratio", "target", "met?", "load avg"]
   const body = rows.map((r) => [
     r.figure,
     r.size,
@@ -58,7 +60,8 @@ export const render = (rows: ReadonlyArray<Row>): string => {
     r.baseline === undefined ? r.baselineName : `${r.baselineName}: ${formatQuantity(r.baseline)}`,
     formatRatio(r.ratio),
     r.target,
-    r.met === undefined ? "–" : r.met ? "yes" : "**no**"
+    r.met === undefined ? "–" : r.met ? "yes" : "**no**",
+    r.load ?? "–"
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)))
   const line = (cells: ReadonlyArray<string>) =>
