@@ -126,7 +126,8 @@ describe("the app in German", () => {
     expect(texts.join("\n")).toMatch(/3\.650\sg/)
     expect(texts.join("\n")).toMatch(/42,5\sml/)
     expect(texts.join("\n")).toMatch(/30\sml Pre-Nahrung, Becher/)
-    for (const t of texts) expect(t).toMatch(/^\d{2}:\d{2}/)
+    // A 24-hour clock: 14:05, and 0:11 just after midnight (Intl's German has no leading zero).
+    for (const t of texts) expect(t).toMatch(/^([01]?\d|2[0-3]):[0-5]\d/)
     expect(texts.join("\n")).not.toMatch(/AM|PM/)
     await expect.poll(() => page.locator('[data-total="pumped"] dd').textContent()).toMatch(/^42,5\sml/)
 
