@@ -98,3 +98,23 @@ export interface SharedStorage extends Storage {
  */
 export const isSharedStorage = (storage: Storage): storage is SharedStorage =>
   (storage as Partial<SharedStorage>).shared === true
+
+/**
+ * The store cannot be reached (its server is down, restarting or out of connections): nothing of
+ * the call was acknowledged. The relay closes the log's connections with
+ * `CloseCode.STORE_UNAVAILABLE` (1013, try again later) and refuses new ones the same way until the
+ * store answers again; clients keep their updates and send them again when they reconnect.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class StoreUnavailableError extends Error {
+  readonly _tag = "StoreUnavailableError"
+  override readonly name = "StoreUnavailableError"
+  /** The driver's error code (`ECONNREFUSED`, `57P01`…), for logs; never client data. */
+  readonly code: string | undefined
+  constructor(message: string, code?: string) {
+    super(message)
+    this.code = code
+  }
+}
