@@ -97,6 +97,12 @@ export const CloseCode = {
   GOING_AWAY: 1001,
   /** A per-minute allowance is used up or the client stopped reading: the standard "try again later". */
   TRY_AGAIN_LATER: 1013,
+  /**
+   * The relay's store (Postgres) cannot be reached: nothing the client sent since its last relayed
+   * update was accepted. The same code as `TRY_AGAIN_LATER` (the reason says "store unavailable"):
+   * reconnect later; the client still holds its updates and sends them again on the next sync.
+   */
+  STORE_UNAVAILABLE: 1013,
   /** The frame was not a valid y-websocket message (garbage, truncated, unknown message type). */
   MALFORMED: 4400,
   /** The token expired while the connection was open. */

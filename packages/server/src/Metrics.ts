@@ -25,6 +25,7 @@ export type RefusalReason =
   | "log-too-many-connections"
   | "shutting-down"
   | "load-failed"
+  | "store-unavailable"
   | "too-many-sockets"
   | "address-too-many-sockets"
   | "revoked"

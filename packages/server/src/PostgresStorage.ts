@@ -102,9 +102,7 @@ export class PostgresStorage implements SharedStorage {
       await pool.end().catch(() => {})
       const { message, code } = error as { message?: string; code?: string }
       throw Object.assign(
-        new Error(
-          `cannot connect to Postgres at ${target}: ${message ?? "unknown error"}${code ? ` (${code})` : ""}`
-        ),
+        new Error(`cannot connect to Postgres at ${target}: ${message ?? "unknown error"}`),
         code === undefined ? {} : { code }
       )
     }

@@ -16,7 +16,7 @@ import type { RelayHooks } from "./Hooks.js"
 import { type RelayLimits, resolveLimits } from "./Limits.js"
 import { Metrics } from "./Metrics.js"
 import { DATABASE_FILE, SqliteStorage } from "./SqliteStorage.js"
-import type { Storage } from "./Storage.js"
+import { type Storage, StoreUnavailableError } from "./Storage.js"
 import { type Credential, mintToken } from "./Token.js"
 import { Access } from "./internal/Access.js"
 import { accessHandler } from "./internal/AccessHttp.js"
@@ -269,11 +269,19 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
       upgrading--
       metrics.error("storage")
       log({ level: "error", event: "load-failed", logId, error: describe(error) })
-      return refuse(request, socket, head, {
-        status: 500,
-        reason: "load-failed",
-        message: "log could not be loaded"
-      })
+      // A store that cannot be reached: a close code the client reads as "try again later".
+      return refuse(
+        request,
+        socket,
+        head,
+        error instanceof StoreUnavailableError
+          ? {
+              close: CloseCode.STORE_UNAVAILABLE,
+              reason: "store-unavailable",
+              message: "store unavailable, try again later"
+            }
+          : { status: 500, reason: "load-failed", message: "log could not be loaded" }
+      )
     }
     upgrading--
     // ws would silently drop a socket that went away during the load; release our place instead.

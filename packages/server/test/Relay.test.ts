@@ -135,7 +135,7 @@ describe("Relay", () => {
     const base = `http://127.0.0.1:${relay.port}`
     const health = await fetch(`${base}/healthz`)
     expect(health.status).toBe(200)
-    expect(await health.json()).toEqual({ status: "ok", connections: 1, loadedLogs: 1 })
+    expect(await health.json()).toEqual({ status: "ok", store: "ok", connections: 1, loadedLogs: 1 })
     const metrics = await (await fetch(`${base}/metrics`)).text()
     expect(metrics).toContain("# TYPE relactation_relay_connections gauge")
     expect(metrics).toContain("relactation_relay_connections 1")

@@ -15,7 +15,15 @@ export interface CliRun {
 export const runCli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): CliRun => {
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", CLI, ...args], {
     cwd: PACKAGE_DIR,
-    env: { ...process.env, RELAY_SECRET: "", RELAY_HOST: "", RELAY_PORT: "", RELAY_DATA: "", ...env },
+    env: {
+      ...process.env,
+      RELAY_SECRET: "",
+      RELAY_HOST: "",
+      RELAY_PORT: "",
+      RELAY_DATA: "",
+      RELAY_STORE: "",
+      ...env
+    },
     stdio: ["ignore", "pipe", "pipe"]
   })
   let stdout = ""

@@ -1,6 +1,7 @@
 /**
  * The `relactation-relay` command line: `serve`, `token`, and the access commands of
- * `AccessCli.ts` (`invite`, `devices`, `revoke`, `delete`); flag parsing is `CliArgs.ts`. Every flag can also come from the
+ * `AccessCli.ts` (`invite`, `devices`, `revoke`, `delete`), `migrate` and `serve --store` of
+ * `PostgresCli.ts`; flag parsing is `CliArgs.ts`. Every flag can also come from the
  * environment (flags win), so the relay runs the same under systemd, Docker or a shell. Usage errors
  * exit with 2 and say which flag and which rule.
  */
@@ -12,6 +13,7 @@ import { mintCredential } from "../Token.js"
 import { ACCESS_USAGE, accessCommands } from "./AccessCli.js"
 import type { TrustProxy } from "./ClientAddress.js"
 import { type Env, parse, parseDuration, pick, secretFor, UsageError } from "./CliArgs.js"
+import { type CliTools, migrateCommand, openStore, POSTGRES_USAGE, STORE_FLAGS } from "./PostgresCli.js"
 
 export { parseDuration } from "./CliArgs.js"
 
@@ -24,6 +26,8 @@ const USAGE = `Usage:
   relactation-relay serve [--host 127.0.0.1] [--port 1234] [--data ./relay-data] [limits...]
   relactation-relay token <logId> [--ttl 30d] [--data ./relay-data]
 ${ACCESS_USAGE}
+  relactation-relay migrate --from ./relay-data --to postgres://…
+
 Environment: RELAY_HOST, RELAY_PORT, RELAY_DATA, RELAY_SECRET (default: a secret generated in the
 data folder), and RELAY_<LIMIT> for each limit flag (e.g. RELAY_MAX_CONNECTIONS_PER_LOG). Flags win.
 
@@ -38,7 +42,7 @@ Limits (serve):
 Other (serve): --synchronous full|normal
   --trust-proxy               one reverse proxy in front: the client is the X-Forwarded-For entry it added
   --trusted-proxies 2|a,b     that many proxies in front, or the proxies' addresses
-`
+${POSTGRES_USAGE}`
 
 const SIZE = /^(\d+)(B|KiB|K|MiB|M|GiB|G)?$/
 const SIZE_UNIT: Record<string, number> = {
@@ -139,6 +143,8 @@ const parseTrustProxy = (flag: boolean, value: string | undefined): TrustProxy =
   return list
 }
 
+const tools: CliTools = { parse, pick, usage: (message) => new UsageError(message), parseDuration }
+
 const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<number> => {
   const options: Record<string, { type: "string" | "boolean" }> = {
     host: { type: "string" },
@@ -149,6 +155,7 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
     "trusted-proxies": { type: "string" }
   }
   for (const { flag } of LIMIT_FLAGS) options[flag] = { type: "string" }
+  Object.assign(options, STORE_FLAGS)
   const { values, positionals } = parse(args, options)
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${positionals[0]}")`)
   const host = pick(values, env, "host") ?? "127.0.0.1"
@@ -169,14 +176,21 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
     pick(values, env, "trusted-proxies") ?? env.RELAY_TRUST_PROXY
   )
 
+  const secret = secretFor(env, dataDir)
+  // The store first: if it cannot be opened, no port is bound and nothing else has started.
+  const storage = await openStore(tools, values, env)
   const relay = await createRelay({
     host,
     port,
     dataDir,
-    secret: secretFor(env, dataDir),
+    secret,
     limits,
     synchronous,
-    trustProxy
+    trustProxy,
+    ...(storage === undefined ? {} : { storage })
+  }).catch(async (error: unknown) => {
+    await storage?.close()
+    throw error
   })
   // The relay's own "listening" log line (JSON, with host, port and url) tells scripts where it is.
   return new Promise<number>((resolve) => {
@@ -188,10 +202,13 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
       }
       stopping = true
       io.stderr(`relactation-relay: ${signal} received, shutting down\n`)
-      relay.close().then(
-        () => resolve(0),
-        () => resolve(1)
-      )
+      relay
+        .close()
+        .then(() => storage?.close())
+        .then(
+          () => resolve(0),
+          () => resolve(1)
+        )
     }
     process.on("SIGINT", stop)
     process.on("SIGTERM", stop)
@@ -231,6 +248,8 @@ export const runCli = async (argv: ReadonlyArray<string>, env: Env, io: CliIo): 
       case "revoke":
       case "delete":
         return await accessCommands[command](args, env, io)
+      case "migrate":
+        return await migrateCommand(args, env, io, tools)
       case "help":
       case "--help":
       case "-h":

@@ -58,7 +58,7 @@ interface AwarenessChanges {
 export class Document {
   readonly logId: string
   private readonly context: RelayContext
-  private readonly onFail: (document: Document) => void
+  private readonly onFail: (document: Document, error: unknown) => void
   private readonly doc: Y.Doc
   private readonly awareness: awarenessProtocol.Awareness
   /** Each connection with what the document tracks for it. */
@@ -93,7 +93,7 @@ export class Document {
   /** Sizes of the entries being applied, read by `onAwareness`. */
   private incomingSizes: Map<number, number> | undefined = undefined
 
-  constructor(logId: string, context: RelayContext, onFail: (document: Document) => void) {
+  constructor(logId: string, context: RelayContext, onFail: (document: Document, error: unknown) => void) {
     this.logId = logId
     this.context = context
     this.onFail = onFail
@@ -347,7 +347,7 @@ export class Document {
     this.context.metrics.error("storage")
     this.context.notify("onError", { kind: "storage", logId: this.logId })
     this.context.log({ level: "error", event: "storage-failed", logId: this.logId, error: describe(error) })
-    this.onFail(this)
+    this.onFail(this, error)
   }
 
   private scheduleCompaction(): void {

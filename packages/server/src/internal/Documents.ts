@@ -4,6 +4,7 @@
  * right away does not pay for a reload.
  */
 import { CloseCode } from "@relactation/core/protocol"
+import { StoreUnavailableError } from "../Storage.js"
 import type { RelayContext } from "./Context.js"
 import { Document, type Peer } from "./Document.js"
 
@@ -32,7 +33,7 @@ export class Documents {
   async acquire(logId: string): Promise<Document> {
     let document = this.loaded.get(logId)
     if (document === undefined) {
-      const created = new Document(logId, this.context, (failed) => this.drop(failed))
+      const created = new Document(logId, this.context, (failed, error) => this.drop(failed, error))
       created.ready = created.load().then((size) => {
         this.context.notify("onLoad", { logId, ...size })
         this.context.log({ level: "info", event: "load", logId, ...size })
@@ -119,10 +120,15 @@ export class Documents {
   }
 
   // After a storage failure the in-memory state may hold what storage does not: drop it, and let
-  // the clients reconnect and resync against what is really stored.
-  private drop(document: Document): void {
+  // the clients reconnect and resync against what is really stored. A store that cannot be reached
+  // gets its own code, so clients (and operators reading close codes) know to simply try again.
+  private drop(document: Document, error: unknown): void {
     if (this.loaded.get(document.logId) === document) this.loaded.delete(document.logId)
-    for (const peer of [...document.peers.keys()]) peer.close(CloseCode.INTERNAL, "storage unavailable")
+    const [code, reason] =
+      error instanceof StoreUnavailableError
+        ? [CloseCode.STORE_UNAVAILABLE, "store unavailable, try again later"]
+        : [CloseCode.INTERNAL, "storage unavailable"]
+    for (const peer of [...document.peers.keys()]) peer.close(code, reason)
     document.destroy()
   }
 }

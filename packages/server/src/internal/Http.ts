@@ -55,7 +55,12 @@ export const httpHandler =
     } else if (path === "/healthz") {
       const answer = (ok: boolean) => {
         const healthy = ok && !endpoints.shuttingDown()
-        const body = { status: healthy ? "ok" : "unavailable", ...endpoints.stats() }
+        // `store` names the dependency that is down, so an operator (or a load balancer's log) sees why.
+        const body = {
+          status: healthy ? "ok" : "unavailable",
+          store: ok ? "ok" : "down",
+          ...endpoints.stats()
+        }
         reply(healthy ? 200 : 503, "application/json", JSON.stringify(body))
       }
       endpoints.storage.check().then(answer, () => answer(false))
