@@ -58,5 +58,25 @@ export const size = {
   },
   clock: {
     eventsPerPhone: pick(60, 200)
+  },
+  postgresOutage: {
+    logs: pick(5, 10),
+    /** Pause between one client's appends, in milliseconds (jittered). */
+    appendEveryMs: pick(200, 100),
+    /** Postgres outages, in order: `fast` is a clean stop, `immediate` a crash (WAL recovery). */
+    outages: pick(
+      [
+        { mode: "fast", ms: 10_000 },
+        { mode: "immediate", ms: 3_000 }
+      ] as const,
+      [
+        { mode: "fast", ms: 10_000 },
+        { mode: "immediate", ms: 3_000 },
+        { mode: "fast", ms: 10_000 },
+        { mode: "immediate", ms: 5_000 }
+      ] as const
+    ),
+    /** Running time before each outage, in milliseconds (uniform in [min, max]). */
+    runBeforeMs: [1_000, 3_000] as const
   }
 } as const
