@@ -25,9 +25,8 @@ export interface CliIo {
 const USAGE = `Usage:
   relactation-relay serve [--host 127.0.0.1] [--port 1234] [--data ./relay-data] [limits...]
   relactation-relay token <logId> [--ttl 30d] [--data ./relay-data]
-${ACCESS_USAGE}
   relactation-relay migrate --from ./relay-data --to postgres://…
-
+${ACCESS_USAGE}
 Environment: RELAY_HOST, RELAY_PORT, RELAY_DATA, RELAY_SECRET (default: a secret generated in the
 data folder), and RELAY_<LIMIT> for each limit flag (e.g. RELAY_MAX_CONNECTIONS_PER_LOG). Flags win.
 
