@@ -88,6 +88,22 @@ describe("the plan in the PDF", () => {
     ])
   })
 
+  it("gives the days after the last logged day of the period their ceiling too", () => {
+    const last = reportData(events, options).to
+    const to = new Date(Date.parse(`${last}T12:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10)
+    const days = reportData(events, { ...options, to }).days
+    const expected = planProgress(events, { timeZone: log.timeZone, child: log.child, through: to }).days
+    const after = days.filter((d) => d.date > last)
+    expect(after.map((d) => d.date)).toHaveLength(3)
+    for (const d of after) {
+      expect(d.totals, d.date).toBeUndefined()
+      expect(d.plan?.supplement.ceilingMl, d.date).toBe(
+        expected.find((e) => e.date === d.date)?.supplement.ceilingMl
+      )
+      expect(d.plan?.supplement.ceilingMl, d.date).toBeGreaterThan(0)
+    }
+  })
+
   it("says so when no plan was in force", async () => {
     const text = await pdfText(save("no-plan.pdf", pdfReport(log.events, options)))
     expect(text).toContain("No plan was in force in this period.")

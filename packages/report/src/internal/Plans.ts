@@ -46,7 +46,8 @@ export const plansOf = (
   to: string,
   names: ReadonlyMap<string, { readonly name: string }>
 ): PeriodPlans => {
-  const progress = planProgress(entries, projection)
+  // `through: to`: the days after the last logged one still have the plan in force and its ceiling.
+  const progress = planProgress(entries, { ...projection, through: to })
   const byId = new Map<string, Event>()
   for (const e of entries) if (isEvent(e) && !byId.has(e.id)) byId.set(e.id, e)
   const course = progress.course?.plans ?? []
