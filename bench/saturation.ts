@@ -53,8 +53,9 @@ export const saturationFigure: Figure = async (ctx: Context) => {
     : {
         logs: 100,
         workers: 2,
-        // Per phone; offered = logs × 2 × rate: 500 to 10,000 updates/s.
-        rates: [2.5, 5, 10, 15, 20, 30, 40, 50],
+        // Per phone; offered = logs × 2 × rate: 100 to 10,000 updates/s (the low steps resolve
+        // something even on a loaded machine).
+        rates: [0.5, 1.25, 2.5, 5, 10, 15, 20, 30, 40, 50],
         warmupMs: 2000,
         durationMs: 6000,
         graceMs: 2000
