@@ -2,6 +2,7 @@
 // default), and the three screens.
 import type { EventLog } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
+import { ChildSwitch, childrenOf, showChild, useShownChild } from "./Children.js"
 import { useLog, useNow } from "./Family.js"
 import { html } from "./html.js"
 import { type Link, type Settings, saveSettings } from "./Link.js"
@@ -41,6 +42,10 @@ export function App(props: { log: EventLog; link: Link; settings: Settings }) {
   const { log, link } = props
   useLog(log)
   const [settings, setSettingsState] = useState(props.settings)
+  // Twins: every screen shows one child, the one chosen on this phone (`view.child`).
+  const shown = useShownChild(log, link, settings)
+  const view: Link = { ...link, child: shown }
+  const children = childrenOf(log.events, link)
   const [tab, setTab] = useState<Tab>("today")
   const [loaded, setLoaded] = useState(screens)
   useEffect(() => {
@@ -66,15 +71,16 @@ export function App(props: { log: EventLog; link: Link; settings: Settings }) {
     <header>
       <h1>${t("app.title")}</h1>
       <${StatusBar} log=${log} />
+      <${ChildSwitch} children=${children} shown=${shown} onChange=${showChild} />
     </header>
     ${unsupported === undefined ? null : html`<p class="notice" role="status" data-notice="language">${t("app.languageNotice", { code: unsupported })}</p>`}
     <main>
-      ${tab === "today" ? html`<${Today} log=${log} link=${link} settings=${settings} />` : null}
+      ${tab === "today" ? html`<${Today} key=${shown} log=${log} link=${view} settings=${settings} children=${children} />` : null}
       ${tab !== "today" && loaded === undefined ? html`<p class="loading" role="status">${t("app.loading")}</p>` : null}
-      ${tab === "history" && loaded ? html`<${loaded.History} log=${log} link=${link} settings=${settings} />` : null}
+      ${tab === "history" && loaded ? html`<${loaded.History} key=${shown} log=${log} link=${view} settings=${settings} />` : null}
       ${
         tab === "settings" && loaded
-          ? html`<${loaded.SettingsScreen} log=${log} link=${link} settings=${settings} onChange=${setSettings} />`
+          ? html`<${loaded.SettingsScreen} log=${log} link=${view} settings=${settings} onChange=${setSettings} />`
           : null
       }
     </main>

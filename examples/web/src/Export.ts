@@ -42,10 +42,22 @@ const EVENT_FIELDS = [
   "reason"
 ] as const
 
+/**
+ * The events of one child (twins: each child's export is its own): its entries and profile, the
+ * retractions of those, and the caregivers' names.
+ */
+export const eventsOfChild = (events: ReadonlyArray<Event>, child: string): ReadonlyArray<Event> => {
+  const ids = new Set(events.filter((e) => e.child === child && e.type !== "retract").map((e) => e.id))
+  return events.filter(
+    (e) => e.type === "caregiver" || (e.type === "retract" ? ids.has(e.target) : e.child === child)
+  )
+}
+
 /** One row per event (retractions included, and each row says whether it was retracted). */
-export const eventsCsv = (events: ReadonlyArray<Event>, settings: Settings): string => {
+export const eventsCsv = (events: ReadonlyArray<Event>, settings: Settings, child?: string): string => {
   const names = caregiverNames(events)
   const gone = retracted(events)
+  const rows = child === undefined ? events : eventsOfChild(events, child)
   const header = [
     "id",
     "type",
@@ -58,7 +70,7 @@ export const eventsCsv = (events: ReadonlyArray<Event>, settings: Settings): str
     "retracted",
     ...EVENT_FIELDS
   ]
-  const rows = events.map((e) => {
+  const lines = rows.map((e) => {
     const fields = e as unknown as Record<string, unknown>
     return [
       e.id,
@@ -73,7 +85,7 @@ export const eventsCsv = (events: ReadonlyArray<Event>, settings: Settings): str
       ...EVENT_FIELDS.map((f) => fields[f])
     ]
   })
-  return toCsv(header, rows)
+  return toCsv(header, lines)
 }
 
 /** One row per local day. */
@@ -159,6 +171,13 @@ const loggedPeriod = (log: EventLog, settings: Settings): { from: string; to: st
   return { from: days[0]?.date ?? today, to: days.at(-1)?.date ?? today }
 }
 
+/** The wire-format JSON of one child's events (as `eventsOfChild`), in the log's own order. */
+const childJson = (log: EventLog, child: string): string => {
+  const ids = new Set(eventsOfChild(log.events, child).map((e) => e.id))
+  const entries = JSON.parse(log.exportJson()) as Array<{ readonly id?: unknown }>
+  return JSON.stringify(entries.filter((e) => typeof e.id === "string" && ids.has(e.id)))
+}
+
 export const exportFile = async (
   log: EventLog,
   settings: Settings,
@@ -174,8 +193,8 @@ export const exportFile = async (
     ext
   })
   const files: Record<typeof what, () => readonly [string, string]> = {
-    "events.csv": () => ["text/csv", eventsCsv(log.events, settings)],
-    "events.json": () => ["application/json", log.exportJson()],
+    "events.csv": () => ["text/csv", eventsCsv(log.events, settings, child)],
+    "events.json": () => ["application/json", childJson(log, child)],
     "daily-totals.csv": () => ["text/csv", dailyTotalsCsv(log.dailyTotals.days)],
     "daily-totals.json": () => ["application/json", `${JSON.stringify(log.dailyTotals.days, null, 2)}\n`]
   }

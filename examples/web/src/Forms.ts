@@ -21,6 +21,7 @@ import { clock, fromInputValue, minutes, stopwatch, toInputValue } from "./Time.
 import { html } from "./html.js"
 import { current, type MessageKey, t } from "./I18n.js"
 import { number, volumeUnit } from "./Format.js"
+import { allNames, type ChildInfo, childName } from "./Children.js"
 import type { Entry } from "./Family.js"
 import type { Link, Settings } from "./Link.js"
 
@@ -237,10 +238,15 @@ export function EntryForm(props: {
   settings: Settings
   kind: EntryKind
   from?: Entry
+  /** The family's children: with two or more, a new latch can be logged for all of them at once. */
+  children?: ReadonlyArray<ChildInfo>
   onDone: (message: string) => void
   onCancel: () => void
 }) {
   const { log, link, settings, kind, from } = props
+  const children = props.children ?? []
+  // Twins nursed together: one latch entry per child.
+  const forAll = kind === "latch" && from === undefined && children.length > 1
   const tz = settings.timeZone
   const [fields, setFields] = useState<Fields>(() => initialFields(kind, settings, from))
   const [atValue, setAtValue] = useState(() => toInputValue(from ? Date.parse(from.at) : Date.now(), tz))
@@ -285,6 +291,9 @@ export function EntryForm(props: {
       setBusy(true)
       if (from) await log.retract(from.id, "corrected")
       const event = await log.append(draft)
+      if (forAll && fields.for === "all")
+        for (const c of children)
+          if (c.id !== draft.child) await log.append({ ...draft, child: c.id, at: event.at })
       props.onDone(
         from
           ? t("form.corrected", { kind: t(`kind.${kind}`) })
@@ -310,7 +319,7 @@ export function EntryForm(props: {
       }))
   ]
   const lastLatches = log.events
-    .filter((ev): ev is Extract<Event, { type: "latch" }> => ev.type === "latch")
+    .filter((ev): ev is Extract<Event, { type: "latch" }> => ev.type === "latch" && ev.child === link.child)
     .slice(-3)
     .reverse()
   const latchOptions: Array<readonly [string, string]> = [
@@ -350,6 +359,16 @@ export function EntryForm(props: {
     switch (kind) {
       case "latch":
         return [
+          forAll
+            ? field(
+                "for",
+                t("children.for"),
+                select("for", [
+                  [link.child, childName(children, link.child)],
+                  ["all", allNames(children)]
+                ])
+              )
+            : null,
           field(
             "side",
             t("form.side"),

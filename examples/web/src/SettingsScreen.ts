@@ -5,6 +5,7 @@ import { isTimeZone } from "@relactation/core"
 import type { EventLog } from "@relactation/sync"
 import QRCode from "qrcode"
 import { useEffect, useState } from "preact/hooks"
+import { ChildrenSection } from "./ChildrenSection.js"
 import { exportFile, exportReport, type ReportPeriod } from "./Export.js"
 import { caregiverNames, childProfile, projectionOptions } from "./Family.js"
 import { describe } from "./Forms.js"
@@ -69,6 +70,10 @@ export function SettingsScreen(props: {
     birthDate: child?.birthDate ?? "",
     sex: child?.sex ?? ""
   })
+  // Twins: the profile form follows the child shown (switched in the header, or just added).
+  useEffect(() => {
+    setProfile({ name: child?.name ?? "", birthDate: child?.birthDate ?? "", sex: child?.sex ?? "" })
+  }, [link.child])
   const [name, setName] = useState(myName)
   const [zone, setZone] = useState(settings.timeZone)
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>()
@@ -214,6 +219,7 @@ export function SettingsScreen(props: {
         <button class="primary big" type="submit">${t("settings.saveChild")}</button>
       </fieldset>
     </form>
+    <${ChildrenSection} log=${log} link=${link} settings=${settings} />
     <form onSubmit=${saveName} noValidate>
       <fieldset>
         <legend>${t("settings.you")}</legend>

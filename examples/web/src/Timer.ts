@@ -1,9 +1,11 @@
 // The nursing and pump timer of the Today screen: this phone's running session (kept across a
 // reload with its own id), the sessions running on the other phones (stoppable from here), and the
 // ones whose phone left long ago ("maybe forgotten": stop with a duration to confirm, or discard).
+// Twins nursed together: one timer, and when it stops each twin gets the same latch.
 import { mlFromFlOz } from "@relactation/core"
 import { type EventLog, type RunningSession, type SessionInfo, stopEventId } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
+import { allNames, type ChildInfo, twinEventId } from "./Children.js"
 import { useNow } from "./Family.js"
 import { volumeUnit } from "./Format.js"
 import { t } from "./I18n.js"
@@ -14,15 +16,59 @@ import { clock, minutes, stopwatch } from "./Time.js"
 
 const SESSION_KEY = "relactation:session"
 
-/** The running session as this phone keeps it (a session of an older version may lack `id`). */
-type Kept = Omit<RunningSession, "id"> & { readonly id?: string }
+/**
+ * The running session as this phone keeps it (a session of an older version may lack `id`), and
+ * the twins nursed along with its child (presence carries one child; this phone records the rest).
+ */
+type Kept = Omit<RunningSession, "id"> & { readonly id?: string; readonly twins?: ReadonlyArray<string> }
+
+const readKept = (): Kept | undefined => {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY)
+    return raw === null ? undefined : (JSON.parse(raw) as Kept)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The twins' latches of a stopped tandem session: the same start, duration and side, under ids
+ * derived from the session's event, so recording them twice (a reload, another tab) adds nothing.
+ */
+const recordTwins = async (log: EventLog, kept: Kept): Promise<void> => {
+  if (kept.id === undefined || kept.twins === undefined || kept.twins.length === 0) return
+  const stopId = stopEventId(kept.id)
+  const event = log.events.find((e) => e.id === stopId)
+  if (event?.type !== "latch") return
+  for (const child of kept.twins) {
+    const id = twinEventId(event, child)
+    if (log.events.some((e) => e.id === id)) continue
+    await log
+      .append({
+        type: "latch",
+        id,
+        child,
+        by: event.by,
+        at: event.at,
+        durationSec: event.durationSec,
+        side: event.side
+      })
+      .catch(() => undefined)
+  }
+}
+
+/** This phone's session ended (stopped here or elsewhere): forget it, and log the twins' latches. */
+const finish = (log: EventLog): void => {
+  const kept = readKept()
+  localStorage.removeItem(SESSION_KEY)
+  if (kept !== undefined) void recordTwins(log, kept)
+}
 
 /** Restarts this phone's running timer after a reload (the session lives in presence only). */
 export const resumeSession = (log: EventLog): void => {
-  const raw = localStorage.getItem(SESSION_KEY)
-  if (raw === null || log.session !== undefined) return
+  const s = readKept()
+  if (s === undefined || log.session !== undefined) return
   try {
-    const s = JSON.parse(raw) as Kept
     // Another phone may have stopped it meanwhile: then its entry is already in the log.
     const ended = log.events.some((e) =>
       s.id === undefined
@@ -30,7 +76,7 @@ export const resumeSession = (log: EventLog): void => {
         : e.id === stopEventId(s.id)
     )
     if (ended) {
-      localStorage.removeItem(SESSION_KEY)
+      finish(log)
       return
     }
     // With the id it had, so it stays the session the other phone knows (and stops).
@@ -65,6 +111,8 @@ export function Timer(props: {
   child: string
   /** A child's name, when the family has several children (shown next to each session). */
   childName?: (id: string) => string | undefined
+  /** The family's children: with two or more, a latch can be timed for all of them at once. */
+  children?: ReadonlyArray<ChildInfo>
   onMessage: (m: string) => void
 }) {
   const { log, link, settings } = props
@@ -76,11 +124,19 @@ export function Timer(props: {
   const [error, setError] = useState("")
   // Which other phone's session is being stopped here (its form stays open until saved or cancelled).
   const [stopping, setStopping] = useState<SessionInfo | undefined>()
+  const children = props.children ?? []
+  const [forAll, setForAll] = useState(false)
   // A session that ended without this phone's stop (the other parent stopped it) is not resumed.
   useEffect(() => {
-    if (mine === undefined) localStorage.removeItem(SESSION_KEY)
+    if (mine === undefined) finish(log)
   }, [mine])
-  const label = (s: RunningSession) => sessionLabel(s, props.childName)
+  const kept = mine === undefined ? undefined : readKept()
+  const label = (s: RunningSession) =>
+    s.id === mine?.id && kept?.twins !== undefined && kept.twins.length > 0
+      ? sessionLabel(s, () =>
+          allNames(children.filter((c) => c.id === s.child || kept.twins?.includes(c.id)))
+        )
+      : sessionLabel(s, props.childName)
   const elapsed = (s: RunningSession) => (now - Date.parse(s.startedAt)) / 1000
   const durationOf = (s: RunningSession) => Math.min(14_400, Math.max(1, Math.round(elapsed(s))))
   const volUnit = volumeUnit(settings.volume)
@@ -90,7 +146,11 @@ export function Timer(props: {
     method?: "electric"
   }) => {
     const s = log.startSession({ ...session, child: props.child })
-    localStorage.setItem(SESSION_KEY, JSON.stringify(s))
+    const twins = session.kind === "latch" && forAll ? children.filter((c) => c.id !== props.child) : []
+    localStorage.setItem(
+      SESSION_KEY,
+      JSON.stringify(twins.length === 0 ? s : { ...s, twins: twins.map((c) => c.id) })
+    )
     setError("")
   }
   const stop = async () => {
@@ -108,7 +168,7 @@ export function Timer(props: {
     }
     try {
       const event = await log.stopSession({ session: mine.id, durationSec, ...amount })
-      localStorage.removeItem(SESSION_KEY)
+      finish(log)
       setPumped("")
       setError("")
       if (event)
@@ -122,7 +182,7 @@ export function Timer(props: {
     } catch (err) {
       if ((err as { _tag?: string })._tag === "SessionAlreadyStopped") {
         // The other phone stopped it first: one entry, theirs.
-        localStorage.removeItem(SESSION_KEY)
+        finish(log)
         setError("")
         props.onMessage(stopFailure(log, link, settings, err))
       } else setError(stopFailure(log, link, settings, err)) // the session keeps running
@@ -181,7 +241,15 @@ export function Timer(props: {
             }
             <button class="primary huge stop" onClick=${stop}>${t(`timer.stop.${mine.kind}`)}</button>
           </div>`
-        : html`<div class="starts">
+        : html`${
+            children.length > 1
+              ? html`<div class="field"><label for="timer-for">${t("children.for")}</label>
+                  <select id="timer-for" onChange=${(e: { currentTarget: { value: string } }) => setForAll(e.currentTarget.value === "all")}>
+                    <option value="one" selected=${!forAll}>${props.childName?.(props.child) ?? ""}</option>
+                    <option value="all" selected=${forAll}>${allNames(children)}</option>
+                  </select></div>`
+              : null
+          }<div class="starts">
             <button class="huge" onClick=${() => start({ kind: "latch", side: "left" })}>${t("timer.startLeft")}</button>
             <button class="huge" onClick=${() => start({ kind: "latch", side: "right" })}>${t("timer.startRight")}</button>
             <button class="huge" onClick=${() => start({ kind: "latch", side: "both" })}>${t("timer.startBoth")}</button>

@@ -3,6 +3,8 @@
 import { mlFromFlOz } from "@relactation/core"
 import type { EventLog } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
+import type { ChildInfo } from "./Children.js"
+import { childName } from "./Children.js"
 import { caregiverNames, currentEntries, type Entry } from "./Family.js"
 import { EntryForm, type EntryKind } from "./Forms.js"
 import { number, volume, weight } from "./Format.js"
@@ -80,7 +82,10 @@ function Entries(props: {
   const { log, link, settings, day } = props
   const tz = settings.timeZone
   const names = caregiverNames(log.events)
-  const today = currentEntries(log.events).filter((e) => localDay(e.at, tz, settings.dayStartHour) === day)
+  // The child shown: twins' entries are each child's own.
+  const today = currentEntries(log.events).filter(
+    (e) => e.child === link.child && localDay(e.at, tz, settings.dayStartHour) === day
+  )
   const who = (by: string) =>
     by === link.caregiver ? t("who.you") : (names.get(by) ?? t("who.otherParentLower"))
   const undo = async (e: Entry) => {
@@ -129,14 +134,23 @@ function Waiting(props: { log: EventLog; settings: Settings }) {
   </section>`
 }
 
-export function Today(props: { log: EventLog; link: Link; settings: Settings }) {
+export function Today(props: {
+  log: EventLog
+  link: Link
+  settings: Settings
+  /** The family's children (the shown one is `link.child`). */
+  children?: ReadonlyArray<ChildInfo>
+}) {
   const { log, link, settings } = props
+  const children = props.children ?? []
+  const nameOf = children.length > 1 ? (id: string) => childName(children, id) : undefined
   const [form, setForm] = useState<{ kind: EntryKind; from?: Entry } | undefined>()
   const [message, setMessage] = useState("")
   const day = localDay(Date.now(), settings.timeZone, settings.dayStartHour)
   const quick: ReadonlyArray<EntryKind> = ["pump", "supplement", "weigh-in", "medication", "latch"]
   return html`<div class="today">
-    <${Timer} log=${log} link=${link} settings=${settings} child=${link.child} onMessage=${setMessage} />
+    <${Timer} log=${log} link=${link} settings=${settings} child=${link.child} children=${children}
+      childName=${nameOf} onMessage=${setMessage} />
     <section class="quick" aria-label=${t("quick.label")}>
       ${quick.map(
         (k) =>
@@ -152,6 +166,7 @@ export function Today(props: { log: EventLog; link: Link; settings: Settings }) 
             settings=${settings}
             kind=${form.kind}
             from=${form.from}
+            children=${children}
             onDone=${(m: string) => {
               setForm(undefined)
               setMessage(m)

@@ -3,6 +3,7 @@
 // background, so logging never waits for the network.
 import { render } from "preact"
 import { App } from "./App.js"
+import { loadShownChild } from "./Children.js"
 import { caregiverNames, openFamily, projectionOptions, childProfile } from "./Family.js"
 import { html } from "./html.js"
 import { choose, setLanguage, t } from "./I18n.js"
@@ -47,8 +48,11 @@ const start = async () => {
   const settings = loadSettings()
   render(html`<p class="loading" role="status">${t("app.opening")}</p>`, root)
   const log = await openFamily(link, settings)
-  const child = childProfile(log.events, link.child)
-  if (child) log.setProjectionOptions(projectionOptions(settings, link, child))
+  // The child this phone shows (twins: the one chosen here last time).
+  const shown = loadShownChild(log.events, link)
+  const child = childProfile(log.events, shown)
+  if (child || shown !== link.child)
+    log.setProjectionOptions(projectionOptions(settings, { ...link, child: shown }, child))
   // Once per log: the targets older versions kept on this phone become a plan event (Plan.ts).
   await migrateLocalPlan(log, link, localStorage, t("plan.migratedNote")).catch(() => undefined)
   resumeSession(log)

@@ -2,6 +2,8 @@
 // screens, Heute, Verlauf and Einstellungen contain no catalog key and no English catalog text,
 // and dates, times, numbers and units are German (24-hour clock, 3.650 g). A language code
 // without a catalog shows English with a notice; the switch in Settings changes the language.
+// The twins' screens (a second child, the switch, a latch for both) and the session rows of the
+// other phone (its stop form, a forgotten timer) are German too.
 import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
 import { de } from "../src/i18n/de.js"
@@ -66,6 +68,7 @@ const untranslated = (page: string) => {
 describe("the app in German", () => {
   it("shows the main screens with no catalog key and no English text, in German formats", async () => {
     const T = "german"
+    const seen: Record<string, string> = {}
     const a = await phone("de-DE")
     const { page } = a
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("de")
@@ -120,9 +123,29 @@ describe("the app in German", () => {
       .toMatch(/30\sml von höchstens 300\sml\s*im Plan/)
     const entries = page.getByRole("list", { name: "Heutige Einträge" }).getByRole("listitem")
     await expect.poll(() => entries.count()).toBe(5)
+    const texts = await entries.allInnerTexts()
+
+    // Twins, in German: a second child added in Einstellungen becomes the one shown; a latch for
+    // both through the form.
+    await page.getByRole("button", { name: "Einstellungen" }).click()
+    await page.getByLabel("Name des Kindes").fill("Mia")
+    await page.locator("#c-birth").fill("2026-11-01")
+    await page.getByRole("button", { name: "Profil des Kindes speichern" }).click()
+    await page.getByRole("status").filter({ hasText: "Profil des Kindes gespeichert" }).waitFor()
+    await page.getByRole("button", { name: "Ein Kind hinzufügen…" }).click()
+    await page.getByLabel("Name des neuen Kindes").fill("Noah")
+    await page.locator("#add-child-birthDate").fill("2026-11-01")
+    await page.getByRole("button", { name: "Kind hinzufügen" }).click()
+    await page.getByRole("status").filter({ hasText: "Noah hinzugefügt" }).waitFor()
+    await page.getByRole("button", { name: "Heute" }).click()
+    await page.getByLabel("Angezeigtes Kind").selectOption({ label: "Mia" })
+    await page.getByRole("button", { name: "Früheres Anlegen" }).click()
+    await page.getByRole("dialog").getByLabel("Für").selectOption({ label: "Mia und Noah" })
+    seen.anlegenFuerBeide = await everything(page)
+    await page.getByRole("dialog").getByRole("button", { name: "Speichern" }).click()
+    await expect.poll(() => entries.count()).toBe(6)
 
     // German formats: a 24-hour clock, a decimal comma, a thousands point, German unit names.
-    const texts = await entries.allInnerTexts()
     expect(texts.join("\n")).toMatch(/3\.650\sg/)
     expect(texts.join("\n")).toMatch(/42,5\sml/)
     expect(texts.join("\n")).toMatch(/30\sml Pre-Nahrung, Becher/)
@@ -131,7 +154,6 @@ describe("the app in German", () => {
     expect(texts.join("\n")).not.toMatch(/AM|PM/)
     await expect.poll(() => page.locator('[data-total="pumped"] dd').textContent()).toMatch(/^42,5\sml/)
 
-    const seen: Record<string, string> = {}
     seen.heute = await everything(page)
     await screenshot(T, "01-heute", a)
     await page.getByRole("button", { name: "Verlauf" }).click()
@@ -142,6 +164,46 @@ describe("the app in German", () => {
     await page.getByRole("img", { name: "QR-Code des Einladungslinks" }).waitFor()
     seen.einstellungen = await everything(page)
     await screenshot(T, "03-einstellungen", a)
+
+    for (const [screen, text] of Object.entries(seen))
+      expect({ screen, ...untranslated(text) }).toEqual({ screen, keys: [], english: [] })
+  })
+
+  it("shows the other phone's sessions, their stop form and a forgotten timer in German", async () => {
+    const T = "german-sessions"
+    // A phone that loses its network cannot say goodbye: the relay drops it when it misses a ping.
+    const family = await suite.family({ limits: { idleTimeoutMs: 2_000 } })
+    const a = await suite.phone("phoneA", family.link("caregiver-a", "Alex"), { locale: "de-DE" })
+    const b = await suite.phone("phoneB", family.link("caregiver-b", "Sam"), {
+      locale: "de-DE",
+      beforeOpen: (p) => p.clock.install()
+    })
+    await b.page.getByText("Alex ist online").waitFor()
+    const seen: Record<string, string> = {}
+
+    await a.page.getByRole("button", { name: "Abpumpen starten" }).click()
+    await b.page.getByRole("status").filter({ hasText: "Alex: Abpumpen elektrisch läuft seit" }).waitFor()
+    await b.page.getByRole("button", { name: "Abpumpen von Alex beenden" }).click()
+    await b.page
+      .getByRole("form", { name: "Abpumpen von Alex beenden" })
+      .getByLabel("Abgepumpte Menge (ml)")
+      .waitFor()
+    seen.stopForm = await everything(b.page)
+    await screenshot(T, "01-stop-form", b)
+    await b.page.getByRole("button", { name: "Abbrechen" }).click()
+
+    await a.context.setOffline(true)
+    await b.page.locator('[data-peer="offline"]').waitFor()
+    await b.page.clock.fastForward("06:00")
+    const forgotten = b.page.getByRole("group", {
+      name: /^Vielleicht vergessen: Abpumpen elektrisch, gestartet um \d{1,2}:\d\d auf dem Handy von Alex$/
+    })
+    await forgotten.waitFor()
+    seen.vergessen = await everything(b.page)
+    await screenshot(T, "02-forgotten", b)
+    await forgotten.getByRole("button", { name: "Verwerfen" }).click()
+    await b.page.getByRole("status").filter({ hasText: "verworfen: nichts wurde eingetragen" }).waitFor()
+    seen.verworfen = await everything(b.page)
 
     for (const [screen, text] of Object.entries(seen))
       expect({ screen, ...untranslated(text) }).toEqual({ screen, keys: [], english: [] })

@@ -351,6 +351,19 @@ export const de: Partial<Record<MessageKey, string>> = {
   "history.weightBandSummary": "WHO P15–P85 ab der ersten Messung: {{p15}} bis {{p85}}.",
   "history.withinCeiling": "Zugefüttert höchstens bis zur Obergrenze des Plans",
   "history.weightBand": "WHO P15–P85 ab der ersten Messung",
+  // Zwillinge und weitere Kinder (Issue 16)
+  "children.title": "Kinder",
+  "children.shown": "Angezeigtes Kind",
+  "children.shownNow": "(wird angezeigt)",
+  "children.unnamed": "Kind {{n}}",
+  "children.andNames": "{{names}} und {{last}}",
+  "children.for": "Für",
+  "children.addNote":
+    "Zwillinge oder ein Geschwisterkind, das auch gestillt wird: Jedes Kind hat eigene Summen, einen eigenen Verlauf und eigene Exporte.",
+  "children.newName": "Name des neuen Kindes",
+  "children.addOpen": "Ein Kind hinzufügen…",
+  "children.add": "Kind hinzufügen",
+  "children.added": "{{name}} hinzugefügt",
   // Sitzungen auf anderen Handys und vergessene (Issue 16)
   "timer.session.forChild": "{{session}} ({{child}})",
   "timer.stopTheirs.latch": "Anlegen von {{name}} beenden",

@@ -347,6 +347,19 @@ export const en = {
   "history.weightBandSummary": "WHO P15–P85 from the first weigh-in: {{p15}} to {{p85}}.",
   "history.withinCeiling": "Supplement at or under the plan’s ceiling",
   "history.weightBand": "WHO P15–P85 from the first weigh-in",
+  // Twins and more children (issue 16)
+  "children.title": "Children",
+  "children.shown": "Child shown",
+  "children.shownNow": "(shown now)",
+  "children.unnamed": "Child {{n}}",
+  "children.andNames": "{{names}} and {{last}}",
+  "children.for": "For",
+  "children.addNote":
+    "Twins, or a sibling who nurses too: each child has their own totals, history and exports.",
+  "children.newName": "Name of the new child",
+  "children.addOpen": "Add a child…",
+  "children.add": "Add child",
+  "children.added": "{{name}} added",
   // Sessions on other phones and forgotten ones (issue 16)
   "timer.session.forChild": "{{session}} ({{child}})",
   "timer.stopTheirs.latch": "Stop {{name}}’s latch",
