@@ -11,7 +11,6 @@ import {
   encodeEvent,
   type InvalidEntry,
   InvalidEvent,
-  isEvent,
   makeSync,
   type DailyTotals,
   type RelactationProgress,
@@ -23,9 +22,14 @@ import { Result } from "effect"
 import { Awareness } from "y-protocols/awareness"
 import * as Y from "yjs"
 import * as Connection from "./Connection.js"
+import { parseFamilyKey } from "./FamilyKey.js"
 import { checkOptions, resolveAdapter } from "./internal/checkOptions.js"
 import * as Checkpoint from "./internal/Checkpoint.js"
 import * as CheckpointWriter from "./internal/CheckpointWriter.js"
+import * as EntryCodec from "./internal/EntryCodec.js"
+import * as Epochs from "./internal/Epochs.js"
+import * as Intake from "./internal/Intake.js"
+import { openPresence, sealPresence } from "./internal/SealedPresence.js"
 import * as Listeners from "./internal/Listeners.js"
 import type { OpenLogOptions, ProjectionOptions } from "./LogOptions.js"
 import { opt } from "./internal/opt.js"
@@ -36,6 +40,7 @@ import type * as Sessions from "./internal/Sessions.js"
 import { isBrowser, type PersistenceAdapter } from "./Persistence.js"
 import * as Presence from "./Presence.js"
 import { InvalidLogOptions, LogClosed } from "./SyncError.js"
+import { UnreadableEntry } from "./Unreadable.js"
 
 /**
  * The name of the Yjs map that holds the events (part of the documented layout).
@@ -132,8 +137,13 @@ export interface EventLog {
   retract(target: string, reason?: string): Promise<Event>
   /** Every valid event (retractions included), in core's `compareEvents` order (`at` exactly, then `id`). */
   readonly events: ReadonlyArray<Event>
-  /** Entries kept in the log but skipped: unknown (newer app) and invalid ones. */
-  readonly problems: ReadonlyArray<UnknownEntry | InvalidEntry>
+  /**
+   * Entries kept in the log but skipped: unknown (newer app) and invalid ones, and in a sealed log
+   * the values that did not open (`UnreadableEntry`, with a `reason`).
+   */
+  readonly problems: ReadonlyArray<UnknownEntry | InvalidEntry | UnreadableEntry>
+  /** Whether this log is sealed (opened with `key`). @since 0.2.0 */
+  readonly sealed: boolean
   readonly dailyTotals: DailyTotals
   readonly weightTrend: WeightTrend
   readonly relactationProgress: RelactationProgress
@@ -193,6 +203,17 @@ export interface EventLog {
  */
 export type FileAdapterFactory = (path: string) => PersistenceAdapter
 
+/**
+ * Hooks for other parts of this library (not for apps): the device-removal work gets the sealed
+ * log's key epochs and its document, to add the epoch secrets it unwraps (`Epochs.add`).
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export interface OpenLogInternals {
+  readonly epochs?: (epochs: Epochs.Epochs, doc: Y.Doc) => void
+}
+
 const LOCAL = Symbol.for("@relactation/sync/local")
 
 const isEventInput = (input: AppendInput): input is Event => "v" in input && "recordedAt" in input
@@ -222,6 +243,15 @@ const waitForSynced = (
     closedWaiters.add(fail)
   })
 
+/** No entry opened, and at least one sealed value failed authentication. */
+const opensNothing = (
+  problems: ReadonlyArray<UnknownEntry | InvalidEntry | UnreadableEntry>,
+  entries: () => Iterable<unknown>
+): boolean => {
+  for (const _ of entries()) return false
+  return problems.some((p) => p instanceof UnreadableEntry && p.reason === "not-authentic")
+}
+
 /**
  * Opens a log with a given way of making file adapters (the Node entry passes one).
  *
@@ -230,10 +260,15 @@ const waitForSynced = (
  */
 export const openLogWith = async (
   options: OpenLogOptions,
-  fileAdapter: FileAdapterFactory | undefined
+  fileAdapter: FileAdapterFactory | undefined,
+  internals: OpenLogInternals = {}
 ): Promise<EventLog> => {
   checkOptions(options)
   const adapter = resolveAdapter(options.persistence, fileAdapter)
+  const familyKey = options.key === undefined ? undefined : parseFamilyKey(options.key)
+  if (familyKey !== undefined && Result.isFailure(familyKey)) throw familyKey.failure
+  const epochs = familyKey === undefined ? undefined : await Epochs.make(options.logId, familyKey.success)
+  const codec = epochs === undefined ? EntryCodec.plaintext : EntryCodec.sealed(epochs)
   const now = options.now ?? Date.now
   const random = options.random ?? Math.random
   const report = Listeners.safeReport(options.onError ?? Listeners.consoleReport)
@@ -252,6 +287,7 @@ export const openLogWith = async (
       map,
       options: options.projections,
       useCheckpoint: checkpointOption !== false,
+      codec,
       onFirst:
         options.onFirstProjections === undefined
           ? undefined
@@ -268,6 +304,17 @@ export const openLogWith = async (
     throw error
   }
   const { session, index, projections } = restored
+  if (codec.sealed && opensNothing(index.problems, index.entries)) {
+    // Every sealed entry on this device failed authentication: the key is not this log's. Nothing
+    // was written; the stored document stays as it was.
+    await session.close().catch(() => {})
+    doc.destroy()
+    throw new InvalidLogOptions({
+      option: "key",
+      rule: "does not open this log's entries: it is another family's key (or another log's)",
+      code: "family-key-wrong"
+    })
+  }
   const checkpoints =
     checkpointOption === false || adapter.checkpoints === undefined
       ? undefined
@@ -277,60 +324,59 @@ export const openLogWith = async (
           idleMs: checkpointOption.idleMs ?? 2000,
           everyEntries: checkpointOption.everyEntries ?? 1000,
           take: () =>
-            Checkpoint.encode(
-              Checkpoint.take(logId, doc, map, projections.options, index.entry, {
-                dailyTotals: projections.dailyTotals,
-                weightTrend: projections.weightTrend,
-                relactationProgress: projections.relactationProgress
-              })
+            codec.wrapCheckpoint(
+              Checkpoint.encode(
+                Checkpoint.take(logId, doc, map, projections.options, index.entry, {
+                  dailyTotals: projections.dailyTotals,
+                  weightTrend: projections.weightTrend,
+                  relactationProgress: projections.relactationProgress
+                })
+              )
             )
         })
   if (!restored.current) checkpoints?.changed(1)
 
   const changeListeners = Listeners.make<LogChange>("subscribe", report)
 
-  const originOf = (tx: Y.Transaction): LogChange["origin"] =>
-    tx.origin === LOCAL
+  const originOf = (tx: Y.Transaction | undefined): LogChange["origin"] =>
+    tx?.origin === LOCAL
       ? "local"
-      : session.origin !== undefined && tx.origin === session.origin
+      : session.origin !== undefined && tx?.origin === session.origin
         ? "persistence"
         : "remote"
 
-  const observer = (event: Y.YMapEvent<unknown>, tx: Y.Transaction): void => {
-    const added: Array<Event> = []
-    let foreignEdit = false
-    for (const [key, change] of event.changes.keys) {
-      if (change.action !== "add" || index.has(key)) {
-        foreignEdit = true
-        break
-      }
-      const entry = index.add(key, map.get(key))
-      projections.apply(entry)
-      if (isEvent(entry)) added.push(entry)
-    }
-    if (foreignEdit) {
-      // This library never changes or deletes an entry; a foreign writer did. The rare case is
-      // handled by starting over, which keeps every device's projections equal.
-      const known = new Set(index.eventKeys())
-      index.reset(map.entries())
-      projections.rebuild(index.entries)
-      added.length = 0
-      for (const key of index.eventKeys()) if (!known.has(key)) added.push(index.event(key)!)
-    }
-    const origin = originOf(tx)
-    if (added.length > 0 || foreignEdit) {
-      checkpoints?.changed(event.changes.keys.size)
+  const intake = Intake.make({
+    map,
+    index,
+    projections,
+    codec,
+    report: (error) => report(error, "subscribe"),
+    applied: ({ added, keys, tx }) => {
+      const origin = originOf(tx)
+      checkpoints?.changed(keys)
       sessions.arrived(added, origin === "local")
       changeListeners.emit({ added, origin })
     }
-  }
+  })
+  const observer = intake.observe
   map.observe(observer)
+  // New key epochs (device removal): seal with the newest, open again what lacked a key.
+  const offEpochs = epochs?.onChange(() => intake.refresh())
+  if (epochs !== undefined) internals.epochs?.(epochs, doc)
 
   const awareness = new Awareness(doc)
   const presence = Presence.make(awareness, {
     caregiver: options.caregiver,
     name: options.presence?.name,
-    report
+    report,
+    ...(epochs === undefined
+      ? {}
+      : {
+          sealing: {
+            seal: (state: Readonly<Record<string, unknown>>) => sealPresence(epochs, state),
+            open: (raw: unknown) => openPresence(epochs, raw)
+          }
+        })
   })
   // Connecting only now, after persistence loaded: the relay then sends only what is missing.
   const connection =
@@ -354,22 +400,58 @@ export const openLogWith = async (
   const closedError = (): LogClosed => new LogClosed({ logId })
   const flush = (): Promise<void> => guarded(adapter.kind, "write", () => session.flush())
 
+  const duplicateId = (event: Event) =>
+    new InvalidEvent({
+      type: event.type,
+      problems: [
+        { path: ["id"], message: "is already used by another entry in this log", code: "duplicate-id" }
+      ]
+    })
+
   /** Stores a valid event (synchronously), unless its id is taken. */
-  const store = (event: Event): Event => {
+  const storePlain = (event: Event): Event => {
     const encoded = encodeEvent(event)
     const existing = map.get(event.id)
     if (existing !== undefined) {
       if (sameJson(existing, encoded)) return index.event(event.id) ?? event
-      throw new InvalidEvent({
-        type: event.type,
-        problems: [
-          { path: ["id"], message: "is already used by another entry in this log", code: "duplicate-id" }
-        ]
-      })
+      throw duplicateId(event)
     }
     doc.transact(() => map.set(event.id, encoded), LOCAL)
     return event
   }
+
+  /** The stored event with this one's id: the same (a no-op), another (rejected), or none. */
+  const storedAs = (event: Event, encoded: unknown): Event | undefined => {
+    const existing = index.event(event.id)
+    if (existing === undefined) return undefined
+    if (sameJson(encodeEvent(existing), encoded)) return existing
+    throw duplicateId(event)
+  }
+
+  /**
+   * Seals and stores a valid event, unless its id is taken. What is being opened is waited for
+   * first, so a duplicate is recognised by its id (the envelopes of one event differ: random nonce).
+   */
+  const storeSealed = async (event: Event): Promise<Event> => {
+    const encoded = encodeEvent(event)
+    await intake.idle()
+    const before = storedAs(event, encoded)
+    if (before !== undefined) return before
+    const { key, value } = await codec.encode(event, encoded as Record<string, unknown> & { id: string })
+    if (closing !== undefined) throw closedError()
+    if (map.has(key)) {
+      // Arrived (or appended again) while this one was sealed.
+      await intake.idle()
+      const arrived = storedAs(event, encoded)
+      if (arrived !== undefined) return arrived
+      throw duplicateId(event)
+    }
+    doc.transact(() => map.set(key, value), LOCAL)
+    return event
+  }
+
+  const store = (event: Event): Event | Promise<Event> =>
+    codec.sealed ? storeSealed(event) : storePlain(event)
 
   /** The event an `append` input stands for: a complete event validated, or a draft completed. */
   const eventFrom = (input: AppendInput): Event => {
@@ -388,8 +470,9 @@ export const openLogWith = async (
 
   const append = async (input: AppendInput): Promise<Event> => {
     if (closing !== undefined) throw closedError()
-    const stored = store(eventFrom(input))
+    const stored = await store(eventFrom(input))
     await flush()
+    await intake.idle()
     return stored
   }
 
@@ -413,6 +496,7 @@ export const openLogWith = async (
     get problems() {
       return index.problems
     },
+    sealed: codec.sealed,
     get dailyTotals() {
       return projections.dailyTotals
     },
@@ -461,8 +545,9 @@ export const openLogWith = async (
           })
         )
       }
-      if (connection.status === "synced") return Promise.resolve()
-      return waitForSynced(connection, closedWaiters)
+      // Synced also means opened: what the relay sent is in `events` when this resolves.
+      if (connection.status === "synced") return intake.idle()
+      return waitForSynced(connection, closedWaiters).then(() => intake.idle())
     },
     exportJson: () =>
       JSON.stringify(
@@ -478,6 +563,8 @@ export const openLogWith = async (
         connection.destroy()
         awareness.destroy()
         map.unobserve(observer)
+        intake.destroy()
+        offEpochs?.()
         changeListeners.clear()
         try {
           await guarded(adapter.kind, "close", () => session.close())

@@ -44,6 +44,14 @@ export interface OpenLogOptions {
   /** Relay base URL such as `wss://relay.example.org`; with `token` the log connects. */
   readonly url?: string
   readonly token?: string
+  /**
+   * The family key (`generateFamilyKey()`): opens a **sealed** log, whose entries and presence the
+   * relay cannot read. Without it the log is plaintext, as before. Never send it to the relay: it
+   * travels between a family's devices only (invite link fragment, recovery words).
+   *
+   * @since 0.2.0
+   */
+  readonly key?: string
   /** Default: `indexeddb` in browsers, `memory` elsewhere. */
   readonly persistence?: PersistenceOption
   readonly projections: ProjectionOptions

@@ -6,8 +6,10 @@
  * @since 0.1.0
  */
 import { uuidv7From, uuidv7Time } from "@relactation/core"
+import { Predicate, Result } from "effect"
 import type { Awareness } from "y-protocols/awareness"
 import * as Listeners from "./internal/Listeners.js"
+import type { UnreadablePresence } from "./Unreadable.js"
 
 /**
  * A timer a caregiver started, shared with the other devices while it runs.
@@ -163,7 +165,21 @@ export const parseSession = (value: unknown): RunningSession | undefined => {
 }
 
 /**
- * Publishes this device's presence on `awareness` and tracks the others'.
+ * How a sealed log seals this device's awareness state and opens the others' (the relay then
+ * relays only opaque states).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface PresenceSealing {
+  readonly seal: (state: Readonly<Record<string, unknown>>) => Promise<object>
+  readonly open: (raw: unknown) => Promise<Result.Result<Record<string, unknown>, UnreadablePresence>>
+}
+
+/**
+ * Publishes this device's presence on `awareness` and tracks the others'. With `sealing`, the
+ * state on the wire is sealed, and another device's state counts only once it opens (a state
+ * that does not, or a plain one, is left out of `peers`).
  *
  * @since 0.1.0
  * @category constructors
@@ -175,24 +191,65 @@ export const make = (
     readonly name?: string | undefined
     /** Where a throwing `onPeers` listener is reported; default `console.error`. */
     readonly report?: Listeners.ReportError
+    /** Seals this device's state and opens the others' (a sealed log). @since 0.2.0 */
+    readonly sealing?: PresenceSealing
   }
 ): Presence => {
   let session: RunningSession | undefined
   let name = self.name
   let peers: ReadonlyArray<Peer> = []
   const listeners = Listeners.make<ReadonlyArray<Peer>>("onPeers", self.report ?? Listeners.consoleReport)
+  const { sealing } = self
+  let destroyed = false
+  // Sealed presence: this device's plain state, the version of the latest publish (an older seal
+  // finishing late must not overwrite a newer one), and what each other device's state opened to.
+  let plainSelf: Record<string, unknown> = {}
+  let version = 0
+  const opened = new WeakMap<object, Record<string, unknown> | null>()
+  const opening = new WeakSet<object>()
 
   const publish = (): void => {
-    awareness.setLocalState({
+    const state = {
       caregiver: self.caregiver,
       ...(name === undefined ? {} : { name }),
       ...(session === undefined ? {} : { session })
-    })
+    }
+    if (sealing === undefined) {
+      awareness.setLocalState(state)
+      return
+    }
+    plainSelf = state
+    const v = ++version
+    sealing.seal(state).then(
+      (sealed) => {
+        if (v === version && !destroyed) awareness.setLocalState(sealed as Record<string, unknown>)
+      },
+      (error: unknown) => (self.report ?? Listeners.consoleReport)(error, "onPeers")
+    )
+    onChange()
+  }
+
+  /** Another device's plain state, or `undefined` while it is opened or when it does not open. */
+  const plainOf = (raw: unknown): Record<string, unknown> | undefined => {
+    if (sealing === undefined) return raw as Record<string, unknown>
+    if (!Predicate.isObject(raw)) return undefined
+    const hit = opened.get(raw)
+    if (hit !== undefined) return hit ?? undefined
+    if (!opening.has(raw)) {
+      opening.add(raw)
+      void sealing.open(raw).then((result) => {
+        opened.set(raw, Result.isSuccess(result) ? result.success : null)
+        if (!destroyed && Result.isSuccess(result)) onChange()
+      })
+    }
+    return undefined
   }
 
   const read = (): ReadonlyArray<Peer> => {
     const out: Array<Peer> = []
-    for (const [clientId, state] of awareness.getStates()) {
+    for (const [clientId, raw] of awareness.getStates()) {
+      const state = clientId === awareness.clientID && sealing !== undefined ? plainSelf : plainOf(raw)
+      if (state === undefined) continue
       const caregiver = str(state.caregiver, 64)
       if (caregiver === undefined) continue
       out.push({
@@ -206,7 +263,7 @@ export const make = (
     return out.sort((a, b) => a.clientId - b.clientId)
   }
 
-  const onChange = (): void => {
+  function onChange(): void {
     peers = read()
     listeners.emit(peers)
   }
@@ -246,6 +303,7 @@ export const make = (
       publish()
     },
     destroy: () => {
+      destroyed = true
       awareness.setLocalState(null)
       awareness.off("change", onChange)
       awareness.off("update", onUpdate)

@@ -53,6 +53,7 @@ export type InvalidLogOptionsCode =
   | "file-needs-node"
   | "no-relay"
   | "family-key-format"
+  | "family-key-wrong"
 
 /**
  * `openLog` (or another call) got options it cannot work with: the message names the option and

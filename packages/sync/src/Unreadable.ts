@@ -17,7 +17,10 @@ import { Data } from "effect"
  * - `not-authentic`: AES-GCM authentication failed: a changed byte, an entry moved to another
  *   map key or log, or one sealed with another family key (AES-GCM cannot tell these apart);
  * - `malformed-plaintext`: authentic, but the plaintext is not a packed entry (a buggy writer);
- * - `id-mismatch`: authentic, but the event's id does not blind to the map key it is stored under.
+ * - `id-mismatch`: authentic, but the event's id does not blind to the map key it is stored under;
+ * - `not-sealed`: a plain (unsealed) value in a sealed log: not trusted, since anyone who can
+ *   write to the relay (the relay included) could have written it. A plaintext log opened with a
+ *   key reports every entry so (see "Sealed and plaintext logs" in the README).
  *
  * @since 0.2.0
  * @category models
@@ -30,6 +33,7 @@ export type UnreadableReason =
   | "not-authentic"
   | "malformed-plaintext"
   | "id-mismatch"
+  | "not-sealed"
 
 /**
  * A sealed entry of the `events` map that could not be opened. It stays in the map untouched and

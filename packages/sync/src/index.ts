@@ -17,3 +17,11 @@ export {
 } from "./Presence.js"
 export * from "./SyncError.js"
 export * as EffectApi from "./EffectApi.js"
+export {
+  FAMILY_KEY_BYTES,
+  type FamilyKey,
+  formatFamilyKey,
+  generateFamilyKey,
+  parseFamilyKey
+} from "./FamilyKey.js"
+export * from "./Unreadable.js"

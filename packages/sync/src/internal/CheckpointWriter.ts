@@ -16,8 +16,8 @@ export interface CheckpointWriter {
 export const make = (options: {
   readonly store: CheckpointStore
   readonly logId: string
-  /** The checkpoint's bytes now. */
-  readonly take: () => Uint8Array
+  /** The checkpoint's bytes now (taken synchronously; sealing them may take a moment). */
+  readonly take: () => Uint8Array | Promise<Uint8Array>
   readonly idleMs: number
   readonly everyEntries: number
 }): CheckpointWriter => {
@@ -32,14 +32,14 @@ export const make = (options: {
     if (writing !== undefined) return writing
     if (dirty === 0) return Promise.resolve()
     dirty = 0
-    let bytes: Uint8Array
+    let bytes: Uint8Array | Promise<Uint8Array>
     try {
       bytes = options.take()
     } catch {
       return Promise.resolve()
     }
-    writing = options.store
-      .write(options.logId, bytes)
+    writing = Promise.resolve(bytes)
+      .then((b) => options.store.write(options.logId, b))
       .catch(() => {})
       .finally(() => {
         writing = undefined

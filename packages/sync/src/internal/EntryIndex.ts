@@ -14,9 +14,17 @@ import {
   lowerBound,
   type UnknownEntry
 } from "@relactation/core"
+import { UnreadableEntry } from "../Unreadable.js"
 
-/** An entry kept in the log but skipped by projections. */
-export type Problem = UnknownEntry | InvalidEntry
+/**
+ * An entry kept in the log but skipped by projections: unknown and invalid entries (counted in
+ * the projections' `skipped`), and sealed values that did not open (not counted: nothing of them
+ * is known).
+ */
+export type Problem = UnknownEntry | InvalidEntry | UnreadableEntry
+
+/** One decoded map entry. */
+export type IndexEntry = LogEntry | UnreadableEntry
 
 const keyMismatch = (raw: unknown, event: Event): InvalidEntry => ({
   _tag: "InvalidEntry",
@@ -39,16 +47,16 @@ export const decodeAt = (key: string, raw: unknown): LogEntry => {
 export interface EntryIndex {
   /** Whether the map had an entry under `key` when the index last saw it. */
   readonly has: (key: string) => boolean
-  /** The valid event under `key`, if any. */
-  readonly event: (key: string) => Event | undefined
-  /** The decoded entry under `key`, if any. */
+  /** The valid event with this `id`, if any (in a plaintext log the id is also its key). */
+  readonly event: (id: string) => Event | undefined
+  /** The decoded entry under `key`, if any (not a sealed value that did not open). */
   readonly entry: (key: string) => LogEntry | undefined
-  /** Every decoded entry, in the map's order (what projections fold). */
+  /** Every decoded entry, in the map's order (what projections fold; unopened values left out). */
   readonly entries: () => IterableIterator<LogEntry>
-  /** The keys of the valid events. */
+  /** The ids of the valid events. */
   readonly eventKeys: () => IterableIterator<string>
   /** Decodes and keeps one new entry of the map; returns it. */
-  readonly add: (key: string, raw: unknown) => LogEntry
+  readonly add: (key: string, raw: unknown) => IndexEntry
   /** Forgets everything and decodes `source` (the whole map) again. */
   readonly reset: (source: Iterable<readonly [string, unknown]>) => void
   /** The valid events in `(at, id)` order: the same array until something is added. */
@@ -63,9 +71,11 @@ export interface EntryIndex {
  */
 export const make = (
   source: Iterable<readonly [string, unknown]>,
-  known?: (key: string) => LogEntry | undefined
+  known?: (key: string) => LogEntry | undefined,
+  decode: (key: string, raw: unknown) => IndexEntry = decodeAt
 ): EntryIndex => {
   const entries = new Map<string, LogEntry>()
+  const unopened = new Map<string, UnreadableEntry>()
   const events = new Map<string, Event>()
   const problems = new Map<string, Problem>()
   // Valid events in order, kept by binary insertion once first read (new events mostly land at
@@ -75,15 +85,17 @@ export const make = (
   let problemList: ReadonlyArray<Problem> | undefined
 
   let reuse = known
-  const keep = (key: string, raw: unknown): LogEntry => {
-    const entry = reuse?.(key) ?? decodeAt(key, raw)
-    entries.set(key, entry)
-    if (isEvent(entry)) events.set(key, entry)
+  const keep = (key: string, raw: unknown): IndexEntry => {
+    const entry = reuse?.(key) ?? decode(key, raw)
+    if (entry instanceof UnreadableEntry) unopened.set(key, entry)
+    else entries.set(key, entry)
+    if (!(entry instanceof UnreadableEntry) && isEvent(entry)) events.set(entry.id, entry)
     else problems.set(key, entry)
     return entry
   }
   const reset = (all: Iterable<readonly [string, unknown]>): void => {
     entries.clear()
+    unopened.clear()
     events.clear()
     problems.clear()
     for (const [key, raw] of all) keep(key, raw)
@@ -96,14 +108,14 @@ export const make = (
   reuse = undefined
 
   return {
-    has: (key) => entries.has(key),
-    event: (key) => events.get(key),
+    has: (key) => entries.has(key) || unopened.has(key),
+    event: (id) => events.get(id),
     entry: (key) => entries.get(key),
     entries: () => entries.values(),
     eventKeys: () => events.keys(),
     add: (key, raw) => {
       const entry = keep(key, raw)
-      if (isEvent(entry)) {
+      if (!(entry instanceof UnreadableEntry) && isEvent(entry)) {
         if (order !== undefined) order.splice(lowerBound(order, entry, compareEvents), 0, entry)
         sorted = undefined
       } else {

@@ -11,6 +11,7 @@
 import { Predicate, Result } from "effect"
 import { UnreadableEntry, type UnreadableReason } from "../Unreadable.js"
 import * as Base64url from "./base64url.js"
+import { currentEpoch, keysFor } from "./Epochs.js"
 import type { LogKeys } from "./LogKeys.js"
 import * as Packed from "./Packed.js"
 import { ENTRY_FLOOR, pad } from "./Padding.js"
@@ -62,8 +63,8 @@ export const seal = async (
   keys: LogKeys,
   entry: Readonly<Record<string, unknown>> & { readonly id: string }
 ): Promise<{ readonly key: string; readonly value: SealedEntry }> => {
-  const epoch = keys.epoch
-  const cryptoKey = keys.entryKey(epoch)
+  const epoch = currentEpoch(keys)
+  const cryptoKey = keysFor(keys, epoch)?.entryKey
   if (cryptoKey === undefined) throw new RangeError("no entry key for the current epoch")
   const key = await blindId(keys, entry.id)
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES))
@@ -144,7 +145,7 @@ export const open = async (
   if (ct.length < ENTRY_FLOOR + TAG_BYTES) {
     return problem(key, raw, "too-short", `ct: must be at least ${ENTRY_FLOOR + TAG_BYTES} bytes`, epoch)
   }
-  const cryptoKey = keys.entryKey(epoch)
+  const cryptoKey = keysFor(keys, epoch)?.entryKey
   if (cryptoKey === undefined) {
     return problem(key, raw, "unknown-epoch", `epoch: this device has no key for epoch ${epoch}`, epoch)
   }

@@ -21,6 +21,11 @@ export interface LogKeys {
   readonly idKey: CryptoKey
   /** The presence key of each known epoch. */
   readonly presenceKey: (epoch: number) => CryptoKey | undefined
+  /**
+   * AES-256-GCM key of this device's local checkpoint (decoded entries at rest), from the family
+   * key (epoch 0): the checkpoint never leaves the device, so it needs no epoch.
+   */
+  readonly checkpointKey: CryptoKey
 }
 
 /** A later epoch's secret (after a device was removed), as key rotation will hand it out. */
@@ -80,11 +85,13 @@ export const deriveLogKeys = async (
     })
   )
   const idKey = await hmacKey(roots[0]!, info("ids", logId))
+  const checkpointKey = await aesKey(roots[0]!, info("checkpoint", logId))
   return {
     logId,
     epoch: Math.max(...seen),
     entryKey: (epoch) => entries.get(epoch),
     idKey,
-    presenceKey: (epoch) => presence.get(epoch)
+    presenceKey: (epoch) => presence.get(epoch),
+    checkpointKey
   }
 }

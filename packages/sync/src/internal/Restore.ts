@@ -10,6 +10,7 @@ import type * as Y from "yjs"
 import type { FirstProjections, ProjectionOptions } from "../EventLog.js"
 import type { PersistenceAdapter, PersistenceSession } from "../Persistence.js"
 import * as Checkpoint from "./Checkpoint.js"
+import type { EntryCodec } from "./EntryCodec.js"
 import * as EntryIndex from "./EntryIndex.js"
 import { guarded } from "./persistenceError.js"
 import * as Projections from "./Projections.js"
@@ -43,15 +44,18 @@ export const restore = async (args: {
   readonly map: Y.Map<unknown>
   readonly options: ProjectionOptions
   readonly useCheckpoint: boolean
+  /** How map entries decode (plaintext, or sealed: opened before the index is built). */
+  readonly codec: EntryCodec
   /** Called with the checkpoint's projections, before the document is loaded. */
   readonly onFirst: ((first: FirstProjections) => void) | undefined
 }): Promise<Restored> => {
-  const { adapter, logId, doc, map, options } = args
+  const { adapter, logId, doc, map, options, codec } = args
   const store = args.useCheckpoint ? adapter.checkpoints : undefined
   let checkpoint: Checkpoint.Checkpoint | undefined
   if (store !== undefined) {
     // An unreadable checkpoint is no checkpoint.
-    checkpoint = Checkpoint.decode(await store.read(logId).catch(() => undefined), logId)
+    const stored = await store.read(logId).catch(() => undefined)
+    checkpoint = Checkpoint.decode(await codec.unwrapCheckpoint(stored), logId)
   }
   const sameOptions = checkpoint !== undefined && Checkpoint.sameOptions(checkpoint, options)
   if (checkpoint !== undefined && sameOptions) args.onFirst?.(firstOf(checkpoint))
@@ -59,7 +63,20 @@ export const restore = async (args: {
   const session = await guarded(adapter.kind, "open", () => adapter.open(logId, doc))
   try {
     const verdict = checkpoint === undefined ? undefined : Checkpoint.verify(checkpoint, doc, map)
-    const index = EntryIndex.make(map.entries(), verdict?.reuse)
+    if (codec.sealed) {
+      // Sealed entries the checkpoint does not confirm are opened now (all at once, in a window);
+      // the confirmed ones are the checkpoint's decoded entries, never decrypted again.
+      const missing = (): Array<[string, unknown]> =>
+        [...map.entries()].filter(([key, raw]) => verdict?.reuse(key) === undefined && !codec.ready(key, raw))
+      for (let todo = missing(); todo.length > 0; todo = missing()) await codec.prepare(todo)
+      if (verdict !== undefined) {
+        for (const [key, raw] of map.entries()) {
+          const entry = verdict.reuse(key)
+          if (entry !== undefined) codec.remember(key, raw, entry)
+        }
+      }
+    }
+    const index = EntryIndex.make(map.entries(), verdict?.reuse, codec.decode)
     const exact = verdict?.unchanged === true && sameOptions
     const projections = Projections.make(options, index.entries, exact ? checkpoint!.results : undefined)
     return { session, index, projections, current: exact }

@@ -10,6 +10,7 @@ import { Predicate, Result } from "effect"
 import { UnreadablePresence, type UnreadableReason } from "../Unreadable.js"
 import * as Base64url from "./base64url.js"
 import { additionalData, NONCE_BYTES, TAG_BYTES } from "./Envelope.js"
+import { currentEpoch, keysFor } from "./Epochs.js"
 import type { LogKeys } from "./LogKeys.js"
 import { PRESENCE_FLOOR, pad } from "./Padding.js"
 
@@ -32,8 +33,8 @@ export const sealPresence = async (
   keys: LogKeys,
   state: Readonly<Record<string, unknown>>
 ): Promise<SealedPresence> => {
-  const epoch = keys.epoch
-  const cryptoKey = keys.presenceKey(epoch)
+  const epoch = currentEpoch(keys)
+  const cryptoKey = keysFor(keys, epoch)?.presenceKey
   if (cryptoKey === undefined) throw new RangeError("no presence key for the current epoch")
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES))
   const ct = await subtle().encrypt(
@@ -81,7 +82,7 @@ export const openPresence = async (
   if (ctBytes.length < PRESENCE_FLOOR + TAG_BYTES) {
     return problem("too-short", `ct: must be at least ${PRESENCE_FLOOR + TAG_BYTES} bytes`, epoch)
   }
-  const cryptoKey = keys.presenceKey(epoch)
+  const cryptoKey = keysFor(keys, epoch)?.presenceKey
   if (cryptoKey === undefined) {
     return problem("unknown-epoch", `epoch: this device has no key for epoch ${epoch}`, epoch)
   }

@@ -43,8 +43,8 @@ export const make = (options: {
   readonly report: Listeners.ReportError
   /** The valid event under an id, if the log has one. */
   readonly eventById: (id: string) => Event | undefined
-  /** Stores a valid event synchronously (the log's `store`), then `flush` makes it durable. */
-  readonly store: (event: Event) => Event
+  /** Stores a valid event (the log's `store`; a sealed log seals it first), then `flush` makes it durable. */
+  readonly store: (event: Event) => Event | Promise<Event>
   readonly flush: () => Promise<void>
 }): SessionControl => {
   const { presence, context, eventById } = options
@@ -161,7 +161,7 @@ export const make = (options: {
         throw alreadyStopped(target.running.id, existing)
       }
       // Made first: if the session cannot become a valid event it keeps running.
-      const stored = options.store(Sessions.toEvent(target.running, stop, context))
+      const stored = await options.store(Sessions.toEvent(target.running, stop, context))
       end(target)
       await options.flush()
       return stored

@@ -12,6 +12,8 @@ import {
   type PersistenceOption
 } from "../Persistence.js"
 import { InvalidLogOptions } from "../SyncError.js"
+import { parseFamilyKey } from "../FamilyKey.js"
+import { Result } from "effect"
 
 /** Throws `InvalidLogOptions` for the first option `openLog` cannot work with. */
 export const checkOptions = (options: OpenLogOptions): void => {
@@ -46,6 +48,10 @@ export const checkOptions = (options: OpenLogOptions): void => {
       rule: 'is required where there is no global WebSocket: pass WebSocket from "ws"',
       code: "websocket-missing"
     })
+  }
+  if (options.key !== undefined) {
+    const key = parseFamilyKey(options.key)
+    if (Result.isFailure(key)) throw key.failure
   }
   const forgotten = options.sessions?.forgottenAfterMs
   if (forgotten !== undefined && !(Number.isFinite(forgotten) && forgotten >= 0)) {
