@@ -160,7 +160,7 @@ describe("openLog({ key })", () => {
     })
     for (const p of log.problems) {
       expect(p).toBeInstanceOf(UnreadableEntry)
-      expect(p.message).not.toContain("3650")
+      expect((p as UnreadableEntry).message).not.toContain("3650")
     }
     expect(log.events.map((e) => e.id).sort()).toEqual([weigh.id, sup.id].sort())
     expect(log.dailyTotals.skipped).toEqual({ unknown: 0, invalid: 0 })
