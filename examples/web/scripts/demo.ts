@@ -1,6 +1,7 @@
 // The one-command demo: a relay (embedded SQLite under .demo-data/relay at the repository root)
-// plus the built app, then two links, one per caregiver, each carrying the log id and a token in
-// the URL fragment (never sent to an HTTP server). `--host 0.0.0.0` makes both reachable from
+// plus the built app, then two links, one per caregiver, each carrying the log id, a relay token
+// and the family key of a sealed (end-to-end encrypted) log in the URL fragment (never sent to
+// an HTTP server; the relay never sees the key). `--host 0.0.0.0` makes both reachable from
 // phones on the same network. Ctrl-C stops both servers cleanly.
 //
 //   pnpm demo                                  # from the repository root: builds, then runs this
@@ -12,6 +13,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { createRelay } from "@relactation/server"
+import { generateFamilyKey } from "@relactation/sync"
 import { ensureBuilt } from "./build.js"
 import { serveStatic } from "./serve.js"
 
@@ -49,13 +51,26 @@ interface DemoFamily {
   readonly logId: string
   readonly child: string
   readonly caregivers: readonly [string, string]
+  /** The family key: the demo family's log is sealed. */
+  readonly key?: string
 }
 mkdirSync(values.data, { recursive: true })
 const familyFile = join(values.data, "family.json")
 const id = (prefix: string) => prefix + randomBytes(8).toString("hex")
-const family: DemoFamily = existsSync(familyFile)
+const stored = existsSync(familyFile)
   ? (JSON.parse(readFileSync(familyFile, "utf8")) as DemoFamily)
-  : { logId: id("family-"), child: id("child-"), caregivers: [id("cg-"), id("cg-")] }
+  : undefined
+// A family kept from a run before sealing (no key) is left as it was at the relay; the demo starts
+// a new, sealed family instead (a plaintext log cannot be sealed in place).
+const family: DemoFamily =
+  stored?.key !== undefined
+    ? stored
+    : {
+        logId: id("family-"),
+        child: id("child-"),
+        caregivers: [id("cg-"), id("cg-")],
+        key: generateFamilyKey()
+      }
 writeFileSync(familyFile, `${JSON.stringify(family, null, 2)}\n`)
 
 // The address other devices use: the first non-internal IPv4 address when listening on all.
@@ -83,7 +98,8 @@ const link = (caregiver: string, name: string) => {
     token,
     caregiver,
     child: family.child,
-    name
+    name,
+    key: family.key!
   })
   return `http://${shown}:${web.port}/#${p.toString()}`
 }
@@ -91,6 +107,7 @@ const link = (caregiver: string, name: string) => {
 console.log(`
 Relactation demo: relay on ws://${shown}:${relay.port}, app on http://${shown}:${web.port}
 Data: ${values.data}
+The family's log is end-to-end encrypted: the key is in each link after the #, never at the relay.
 
 Caregiver A (open on the first phone or browser):
   ${link(family.caregivers[0], "Parent A")}

@@ -24,6 +24,7 @@ export const openFamily = (link: Link, settings: Settings): Promise<EventLog> =>
     child: link.child,
     url: link.relay,
     token: link.token,
+    ...(link.key === undefined ? {} : { key: link.key }),
     projections: projectionOptions(settings, link),
     presence: link.name === undefined ? {} : { name: link.name }
   })

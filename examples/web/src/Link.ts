@@ -1,7 +1,9 @@
 // What a caregiver's link carries, and the settings each phone keeps for itself. The link's
-// fragment (`#relay=…&log=…&token=…`) never reaches an HTTP server; it is parsed once, stored in
-// localStorage, then removed from the address bar.
+// fragment (`#relay=…&log=…&token=…&key=…`) never reaches an HTTP server; it is parsed once,
+// stored in localStorage, then removed from the address bar. `key` is the family key of a sealed
+// log (the relay never sees it); `token` is the relay credential, a separate secret.
 import type { VolumeUnit, WeightUnit } from "@relactation/core"
+import { parseFamilyKey } from "@relactation/sync"
 
 /** The family log this phone is joined to, and who is holding it. */
 export interface Link {
@@ -11,6 +13,8 @@ export interface Link {
   readonly caregiver: string
   readonly child: string
   readonly name: string | undefined
+  /** The family key of a sealed log; absent for a family created before sealing (plaintext). */
+  readonly key?: string
 }
 
 /** Per-phone display settings. */
@@ -51,8 +55,57 @@ export const parseFragment = (hash: string): Link | undefined => {
   const token = p.get("token")
   const caregiver = p.get("caregiver")
   if (!relay || !log || !token || !caregiver) return undefined
-  return { relay, log, token, caregiver, child: p.get("child") || "child", name: p.get("name") ?? undefined }
+  const key = p.get("key")
+  return {
+    relay,
+    log,
+    token,
+    caregiver,
+    child: p.get("child") || "child",
+    name: p.get("name") ?? undefined,
+    ...(key ? { key } : {})
+  }
 }
+
+/** What is wrong with a link before it may be stored (undefined: nothing). */
+export type LinkProblem = "relay-not-websocket" | "relay-insecure" | "key-damaged"
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"])
+
+/**
+ * A link must name a `wss:` relay: a crafted link could otherwise move a phone to a relay that
+ * reads (or rewrites) the traffic. `ws:` is accepted only for this computer (localhost,
+ * 127.0.0.1, ::1) and for the very host that served the app over plain http (the demo on a home
+ * network, `--host 0.0.0.0`): that page is no safer than its relay.
+ */
+export const linkProblem = (
+  link: Link,
+  page: { readonly protocol: string; readonly hostname: string }
+): LinkProblem | undefined => {
+  let url: URL
+  try {
+    url = new URL(link.relay)
+  } catch {
+    return "relay-not-websocket"
+  }
+  if (url.protocol !== "wss:" && url.protocol !== "ws:") return "relay-not-websocket"
+  if (
+    url.protocol === "ws:" &&
+    !LOOPBACK.has(url.hostname) &&
+    !(page.protocol === "http:" && url.hostname === page.hostname)
+  ) {
+    return "relay-insecure"
+  }
+  if (link.key !== undefined && parseFamilyKey(link.key)._tag === "Failure") return "key-damaged"
+  return undefined
+}
+
+/** Whether a new link names another family log than the stored one (asks before replacing). */
+export const replacesLink = (stored: Link, next: Link): boolean =>
+  stored.relay !== next.relay ||
+  stored.log !== next.log ||
+  stored.key !== next.key ||
+  stored.token !== next.token
 
 /** The link that joins another phone to the same log as `caregiver`. */
 export const formatLink = (origin: string, link: Omit<Link, "name">, name?: string): string => {
@@ -64,6 +117,7 @@ export const formatLink = (origin: string, link: Omit<Link, "name">, name?: stri
     child: link.child
   })
   if (name) p.set("name", name)
+  if (link.key !== undefined) p.set("key", link.key)
   return `${origin}/#${p.toString()}`
 }
 

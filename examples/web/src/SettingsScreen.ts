@@ -8,6 +8,7 @@ import { useEffect, useState } from "preact/hooks"
 import { ChildrenSection } from "./ChildrenSection.js"
 import { exportFile, exportReport, type ReportPeriod } from "./Export.js"
 import { caregiverNames, childProfile, projectionOptions } from "./Family.js"
+import { EncryptionSettings } from "./EncryptionSettings.js"
 import { describe } from "./Forms.js"
 import { html } from "./html.js"
 import { languageName, time } from "./Format.js"
@@ -228,6 +229,7 @@ export function SettingsScreen(props: {
       </fieldset>
     </form>
     <${Invite} link=${link} />
+    <${EncryptionSettings} log=${log} link=${link} settings=${settings} />
     <fieldset>
       <legend>${t("settings.export")}</legend>
       <div class="quick">

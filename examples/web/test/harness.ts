@@ -7,6 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { createRelay, type RelayHandle, type RelayLimits } from "@relactation/server"
+import { generateFamilyKey } from "@relactation/sync"
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll } from "vitest"
 import { ensureBuilt } from "../scripts/build.js"
@@ -23,6 +24,8 @@ export interface Family {
   readonly web: StaticServer
   readonly logId: string
   readonly child: string
+  /** The family key: a family is sealed, as the app's are by default (`undefined`: plaintext). */
+  readonly key: string | undefined
   /** The caregiver link for one phone. */
   link(caregiver: string, name: string): string
   /** Stops the relay (the app keeps working from IndexedDB). */
@@ -33,6 +36,8 @@ export interface Family {
 export interface FamilyOptions {
   /** The relay's limits, for example a short `idleTimeoutMs` so a switched-off phone is dropped soon. */
   readonly limits?: Partial<RelayLimits>
+  /** A family from before sealing: links without a family key (default: sealed, as the app's). */
+  readonly plaintext?: boolean
 }
 
 /** A relay with a temporary data folder plus the built app, for one family log. */
@@ -48,6 +53,7 @@ export const startFamily = async (options: FamilyOptions = {}): Promise<Family> 
   const web = await serveStatic(dist)
   const logId = `family-${Math.random().toString(36).slice(2, 12)}`
   const child = "child-1"
+  const key = options.plaintext === true ? undefined : generateFamilyKey()
   let relayOpen = true
   const stopRelay = async () => {
     if (!relayOpen) return
@@ -59,6 +65,7 @@ export const startFamily = async (options: FamilyOptions = {}): Promise<Family> 
     web,
     logId,
     child,
+    key,
     link: (caregiver, name) => {
       const p = new URLSearchParams({
         relay: relay.url,
@@ -68,6 +75,7 @@ export const startFamily = async (options: FamilyOptions = {}): Promise<Family> 
         child,
         name
       })
+      if (key !== undefined) p.set("key", key)
       return `${web.url}/#${p.toString()}`
     },
     stopRelay,
@@ -127,7 +135,7 @@ export const openPhone = async (
 export interface BrowserSuite {
   /** The suite's Chromium (set once `beforeAll` has run). */
   readonly browser: Browser
-  /** A fresh relay, app server and family log, closed after the suite. */
+  /** A fresh relay, app server and family log (sealed unless `plaintext`), closed after the suite. */
   family(options?: FamilyOptions): Promise<Family>
   /** Opens a phone on a link (see `openPhone`); its context is closed after the suite. */
   phone(name: string, url: string, options?: PhoneOptions): Promise<Phone>

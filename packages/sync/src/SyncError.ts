@@ -54,6 +54,8 @@ export type InvalidLogOptionsCode =
   | "no-relay"
   | "family-key-format"
   | "family-key-wrong"
+  | "not-plaintext"
+  | "not-sealed"
 
 /**
  * `openLog` (or another call) got options it cannot work with: the message names the option and

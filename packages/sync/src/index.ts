@@ -25,3 +25,5 @@ export {
   parseFamilyKey
 } from "./FamilyKey.js"
 export * from "./Unreadable.js"
+export { InvalidRecoveryWords, keyFromRecoveryWords, RECOVERY_WORDS, recoveryWords } from "./Recovery.js"
+export { type CopyReport, copyToSealedLog } from "./Migration.js"

@@ -373,5 +373,49 @@ export const de: Partial<Record<MessageKey, string>> = {
   "timer.forgotten": "Vielleicht vergessen: {{session}}, gestartet um {{time}} auf dem Handy von {{name}}",
   "timer.forgottenStop": "Beenden",
   "timer.discard": "Verwerfen",
-  "timer.discarded": "{{session}} auf dem Handy von {{name}} verworfen: nichts wurde eingetragen"
+  "timer.discarded": "{{session}} auf dem Handy von {{name}} verworfen: nichts wurde eingetragen",
+  // Encryption, joining and links (issue 12, issue 11 item 6)
+  "welcome.words": "Wiederherstellungswörter (nur wenn der Link keinen Familienschlüssel enthält)",
+  "welcome.badLink": "Das ist kein Link für Betreuende: Füge den ganzen Link ein, mit dem Teil nach #.",
+  "recovery.word-count": "Wiederherstellungswörter: Es müssen 24 Wörter sein.",
+  "recovery.unknown-word":
+    "Wiederherstellungswörter: Wort {{position}} steht nicht auf der Wortliste. Prüfe die Schreibweise.",
+  "recovery.checksum":
+    "Wiederherstellungswörter: Die Wörter passen nicht zusammen. Ein Wort ist falsch oder vertauscht.",
+  "link.relay-not-websocket":
+    "Dieser Link ist unbrauchbar: Seine Relay-Adresse {{relay}} ist keine wss://-Adresse.",
+  "link.relay-insecure":
+    "Dieser Link wurde nicht gespeichert: Sein Relay {{relay}} ist unverschlüsselt (ws://). Erlaubt sind nur wss://-Relays, ws:// nur auf diesem Computer.",
+  "link.key-damaged": "Der Familienschlüssel in diesem Link ist beschädigt. Bitte um einen neuen Link.",
+  "link.keep": "Beim bisherigen Familienprotokoll bleiben",
+  "link.replace.title": "Dieses Telefon auf ein anderes Familienprotokoll umstellen?",
+  "link.replace.current": "Dieses Telefon ist mit dem Protokoll {{log}} am Relay {{relay}} verbunden.",
+  "link.replace.next": "Der geöffnete Link würde es auf das Protokoll {{log}} am Relay {{relay}} umstellen.",
+  "link.replace.note":
+    "Stelle nur um, wenn der Link von der anderen betreuenden Person kommt: Danach sendet dieses Telefon alles, was es einträgt, an dieses Relay.",
+  "link.replace.switch": "Auf das neue Protokoll umstellen",
+  "enc.title": "Verschlüsselung",
+  "enc.sealed":
+    "Ende-zu-Ende-verschlüsselt: Das Relay speichert das Protokoll dieser Familie, kann es aber nicht lesen.",
+  "enc.inviteNote":
+    "Der Einladungslink und sein QR-Code enthalten den Familienschlüssel nach dem #-Zeichen, das Browser nie an einen Server senden. Teile sie nur mit der anderen betreuenden Person.",
+  "enc.plain":
+    "Nicht Ende-zu-Ende-verschlüsselt: Das Protokoll dieser Familie wurde vor der Verschlüsselung angelegt, und das Relay kann es lesen.",
+  "enc.showWords": "Wiederherstellungswörter zeigen",
+  "enc.hideWords": "Wiederherstellungswörter verbergen",
+  "enc.wordsWarning":
+    "Diese 24 Wörter sind der Familienschlüssel. Wer sie hat, kann alles lesen, was hier eingetragen wird. Schreibe sie auf und halte sie geheim. Schicke sie nie in einer Nachricht.",
+  "enc.moveIntro":
+    "Für ein verschlüsseltes Protokoll bitte den Betreiber des Relays um einen Link zu einem neuen, leeren Protokoll und füge ihn hier ein. Alle Einträge werden kopiert, dann wird das alte Protokoll am Relay gelöscht.",
+  "enc.moveLink": "Link zum neuen Protokoll",
+  "enc.move": "In ein verschlüsseltes Protokoll umziehen",
+  "enc.moveBadLink":
+    "Das ist kein Link zu einem neuen Protokoll: Füge den ganzen Link eines anderen Protokolls ein.",
+  "enc.moved":
+    "Das verschlüsselte Protokoll enthält jetzt {{copied}} Einträge ({{notCopied}} unlesbare nicht kopiert).",
+  "enc.oldDeleted": "Das alte Protokoll wurde am Relay gelöscht.",
+  "enc.oldKept":
+    "Das Relay hat das alte Protokoll {{log}} nicht gelöscht: Bitte seinen Betreiber, es zu löschen.",
+  "enc.moveFailed": "Der Umzug wurde nicht beendet (nichts ging verloren): {{reason}}",
+  "enc.openSealed": "Das verschlüsselte Protokoll öffnen"
 }

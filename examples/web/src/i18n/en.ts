@@ -369,7 +369,45 @@ export const en = {
   "timer.forgotten": "Maybe forgotten: {{session}}, started {{time}} on {{name}}’s phone",
   "timer.forgottenStop": "Stop",
   "timer.discard": "Discard",
-  "timer.discarded": "{{session}} on {{name}}’s phone discarded: nothing was logged"
+  "timer.discarded": "{{session}} on {{name}}’s phone discarded: nothing was logged",
+  // Encryption, joining and links (issue 12, issue 11 item 6)
+  "welcome.words": "Recovery words (only if the link has no family key)",
+  "welcome.badLink": "That is not a caregiver link: paste the whole link, with the part after #.",
+  "recovery.word-count": "Recovery words: there must be 24 words.",
+  "recovery.unknown-word": "Recovery words: word {{position}} is not on the word list. Check its spelling.",
+  "recovery.checksum": "Recovery words: the words do not fit together. A word is wrong or out of order.",
+  "link.relay-not-websocket":
+    "This link cannot be used: its relay address {{relay}} is not a wss:// address.",
+  "link.relay-insecure":
+    "This link was not stored: its relay {{relay}} is not encrypted (ws://). Only wss:// relays are allowed, ws:// only on this computer.",
+  "link.key-damaged": "This link's family key is damaged. Ask for the link again.",
+  "link.keep": "Keep the current family log",
+  "link.replace.title": "Switch this phone to another family log?",
+  "link.replace.current": "This phone is joined to log {{log}} at the relay {{relay}}.",
+  "link.replace.next": "The link you opened would switch it to log {{log}} at the relay {{relay}}.",
+  "link.replace.note":
+    "Only switch if the link comes from the other caregiver: from then on this phone sends what it logs to that relay.",
+  "link.replace.switch": "Switch to the new log",
+  "enc.title": "Encryption",
+  "enc.sealed": "End-to-end encrypted: the relay keeps this family's log but cannot read it.",
+  "enc.inviteNote":
+    "The invite link and its QR code carry the family key after the # sign, which browsers never send to a server. Share them only with the other caregiver.",
+  "enc.plain":
+    "Not end-to-end encrypted: this family's log was created before encryption, and the relay can read it.",
+  "enc.showWords": "Show recovery words",
+  "enc.hideWords": "Hide recovery words",
+  "enc.wordsWarning":
+    "These 24 words are the family key. Anyone who has them can read everything logged here. Write them down and keep them private. Never send them in a message.",
+  "enc.moveIntro":
+    "To move to an encrypted log, ask the relay's operator for a link to a new, empty log and paste it here. Every entry is copied, then the old log is deleted at the relay.",
+  "enc.moveLink": "Link to the new log",
+  "enc.move": "Move to an encrypted log",
+  "enc.moveBadLink": "That is not a link to a new log: paste the whole link of another log.",
+  "enc.moved": "The encrypted log now holds {{copied}} entries ({{notCopied}} unreadable ones not copied).",
+  "enc.oldDeleted": "The old log was deleted at the relay.",
+  "enc.oldKept": "The relay did not delete the old log {{log}}: ask its operator to delete it.",
+  "enc.moveFailed": "The move did not finish (nothing was lost): {{reason}}",
+  "enc.openSealed": "Open the encrypted log"
 } as const
 
 /** A key of the catalogs. */
