@@ -18,6 +18,8 @@ import { OPEN_WINDOW, open, openAll, type SealedEntry, seal } from "../packages/
 import { deriveLogKeys, type LogKeys } from "../packages/sync/src/internal/LogKeys.js"
 import type { Context, Figure } from "./context.js"
 import { median, sink } from "./measure.js"
+import { optionsFor } from "./projections.js"
+import { sealedLogRows } from "./sealedLog.js"
 import { q, type Row, sizeLabel } from "./table.js"
 import { EVENTS_MAP, storedUpdate } from "./ydoc.js"
 
@@ -147,7 +149,8 @@ const waysRows = (
 export const sealedFigure: Figure = async (ctx: Context) => {
   const rows: Array<Row> = []
   // A fixed key, so runs are comparable (the bench has no effect dependency: Results by their tag).
-  const parsed = parseFamilyKey("Pb6cHQ1uQ0FrVqH0m1oRkXhTzwb1Ny8bG0B8Wc0xk0A")
+  const keyText = "Pb6cHQ1uQ0FrVqH0m1oRkXhTzwb1Ny8bG0B8Wc0xk0A"
+  const parsed = parseFamilyKey(keyText)
   if (parsed._tag === "Failure") throw parsed.failure
   const key = parsed.success
   const runs = ctx.smoke ? 2 : 7
@@ -177,6 +180,20 @@ export const sealedFigure: Figure = async (ctx: Context) => {
     })
     ctx.say(
       `fig 8 at ${days} d: sealed ${(update.byteLength / n).toFixed(1)} B/event, plain ${(plain / n).toFixed(1)}`
+    )
+    rows.push(
+      ...(await sealedLogRows(ctx, {
+        size,
+        days,
+        logId: "family-bench-0001",
+        key: keyText,
+        events: log.events,
+        plainUpdate: storedUpdate(log.events, log.caregivers),
+        sealedUpdate: update,
+        sealedKeys: sealed.map((x) => x.key),
+        projections: optionsFor(log) as never,
+        appends: days === ctx.sizes[0]
+      }))
     )
     if (days !== ctx.sizes[0]) continue
 

@@ -282,7 +282,10 @@ describe("a sealed log through a real relay", () => {
       disableBc: true
     })
     try {
-      await until("raw client sees both states", () => raw.awareness.getStates().size >= 3)
+      await until(
+        "raw client synced, seeing both states",
+        () => raw.synced && doc.getMap("events").size === 1 && raw.awareness.getStates().size >= 3
+      )
       for (const [id, state] of raw.awareness.getStates()) {
         if (id === raw.awareness.clientID) continue
         expect(state).toMatchObject({ type: "sealed", v: 1 })
