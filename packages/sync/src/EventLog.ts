@@ -11,6 +11,8 @@ import {
   encodeEvent,
   type InvalidEntry,
   InvalidEvent,
+  isEvent,
+  type LogEntry,
   makeSync,
   type DailyTotals,
   type RelactationProgress,
@@ -188,7 +190,11 @@ export interface EventLog {
   disconnect(): void
   /** Resolves when the status is `synced`; rejects for a log without relay, or when closed. */
   whenSynced(): Promise<void>
-  /** The wire-format JSON array of every entry (problems included), ordered by key. */
+  /**
+   * The wire-format JSON array of every entry (problems included), ordered by key. For a sealed
+   * log: the opened entries in their wire format (ordered by id), not the envelopes; values that
+   * did not open are left out.
+   */
   exportJson(): string
   /** Leaves presence, disconnects, flushes and closes persistence. Idempotent. */
   close(): Promise<void>
@@ -242,6 +248,20 @@ const waitForSynced = (
     })
     closedWaiters.add(fail)
   })
+
+/**
+ * A sealed log's export: the opened entries' wire objects (events, and the unknown or invalid
+ * entries as written), ordered by id as a plaintext export is by key; values that did not open
+ * have no plaintext to export and are left out.
+ */
+const openedEntries = (entries: Iterable<LogEntry>): Array<unknown> => {
+  const out: Array<readonly [string, unknown]> = []
+  for (const entry of entries) {
+    if (isEvent(entry)) out.push([entry.id, encodeEvent(entry)])
+    else out.push([entry.id ?? "\uffff", entry.raw])
+  }
+  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, raw]) => raw)
+}
 
 /** No entry opened, and at least one sealed value failed authentication. */
 const opensNothing = (
@@ -550,9 +570,11 @@ export const openLogWith = async (
       return waitForSynced(connection, closedWaiters).then(() => intake.idle())
     },
     exportJson: () =>
-      JSON.stringify(
-        [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, raw]) => raw)
-      ),
+      codec.sealed
+        ? JSON.stringify(openedEntries(index.entries()))
+        : JSON.stringify(
+            [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, raw]) => raw)
+          ),
     close: () => {
       closing ??= (async () => {
         for (const fail of [...closedWaiters]) fail(closedError())

@@ -38,14 +38,12 @@ export class InvalidRecoveryWords extends Data.TaggedError("InvalidRecoveryWords
   readonly count: number
 }> {
   override get message(): string {
-    switch (this.code) {
-      case "word-count":
-        return `recovery words: must be ${RECOVERY_WORDS} words, got ${this.count}`
-      case "unknown-word":
-        return `recovery words: word ${this.position} is not a BIP39 English word (check its spelling)`
-      case "checksum":
-        return "recovery words: the checksum does not match (a word is wrong or out of order)"
+    if (this.code === "word-count")
+      return `recovery words: must be ${RECOVERY_WORDS} words, got ${this.count}`
+    if (this.code === "unknown-word") {
+      return `recovery words: word ${this.position} is not a BIP39 English word (check its spelling)`
     }
+    return "recovery words: the checksum does not match (a word is wrong or out of order)"
   }
 }
 

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { existsSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { encodeEvent } from "@relactation/core"
 import { createRelay } from "@relactation/server"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import WebSocket from "ws"
@@ -83,6 +84,10 @@ describe("openLog({ key })", () => {
       expect(JSON.stringify(value)).not.toContain("latch")
     }
     expect(log.dailyTotals.days.at(-1)?.supplementMl).toBe(37.5)
+    // The export is the opened events in their wire format, not the envelopes.
+    expect(JSON.parse(log.exportJson())).toEqual(
+      [...log.events].sort((x, y) => (x.id < y.id ? -1 : 1)).map((e) => encodeEvent(e))
+    )
     const other = { ...latch, durationSec: 901 }
     await expect(log.append(other)).rejects.toMatchObject({ _tag: "InvalidEvent" })
     expect(map.size).toBe(2)
