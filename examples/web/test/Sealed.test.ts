@@ -62,6 +62,27 @@ describe("a sealed family in the web app", () => {
       .getByRole("list", { name: "Today’s entries" })
       .getByText(/3[,.]?650/)
       .waitFor()
+
+    // A fresh phone restores from a link without the key plus the recovery words (a typo first).
+    const words = await a.page.locator('[data-words="recovery"] li').allTextContents()
+    const context = await suite.browser.newContext({ locale: "en-GB", timezoneId: "Europe/Berlin" })
+    const page = await context.newPage()
+    suite.track({ name: "phoneC", context, page })
+    await page.goto(family.web.url)
+    const withoutKey = family.link("caregiver-c", "Chris").replace(/&key=[^&]*/, "")
+    await page.getByLabel("Paste a caregiver link").fill(withoutKey)
+    const typo = words.map((w, i) => (i === 6 ? `${w}x` : w)).join(" ")
+    const wordsField = page.getByLabel("Recovery words (only if the link has no family key)")
+    await wordsField.fill(typo)
+    await page.getByRole("button", { name: "Join" }).click()
+    await page.getByRole("alert").getByText("word 7 is not on the word list").waitFor()
+    await wordsField.fill(words.join(" "))
+    await page.getByRole("button", { name: "Join" }).click()
+    await expect.poll(() => statusOf(page)).toBe("synced")
+    await page
+      .getByRole("list", { name: "Today’s entries" })
+      .getByText(/3[,.]?650/)
+      .waitFor()
   })
 
   it("refuses a link to a ws:// relay elsewhere, and asks (showing the relay) before switching logs", async () => {
