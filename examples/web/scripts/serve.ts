@@ -22,7 +22,7 @@ const TYPES: Record<string, string> = {
 
 /**
  * Security headers on every response. The app loads only its own scripts (no inline script, no
- * eval), talks to whichever relay the family chose (`ws:`/`wss:`), and may not be framed by another
+ * eval), talks to whichever relay the family chose (`ws:`/`wss:`, and its access API over `https:`, or `http:` on this computer), and may not be framed by another
  * site (clickjacking a "join" or "export" button); no page sends its URL, which may carry an invite,
  * as a referrer. `public/_headers` carries the same for static hosts that read that file.
  */
@@ -32,7 +32,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    "connect-src 'self' ws: wss:",
+    "connect-src 'self' ws: wss: https: http://localhost:* http://127.0.0.1:*",
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",

@@ -145,6 +145,12 @@ describe("a sealed family in the web app", () => {
     await a.page.getByRole("button", { name: "Move to an encrypted log" }).click()
     // 2 weigh-ins and the caregiver's name entry.
     await a.page.getByText("The encrypted log now holds 3 entries").waitFor()
+    // The old (plaintext) log is gone from the relay: deleted with this phone's credential for it.
+    await a.page.getByText("The old log was deleted at the relay.").waitFor()
+    const old = await fetch(`${family.relay.url.replace(/^ws/, "http")}/logs/${family.logId}/devices`, {
+      headers: { authorization: `Bearer ${family.relay.token(family.logId)}` }
+    })
+    expect(old.status).not.toBe(200)
     const moved = await storedLink(a)
     expect(moved.log).toBe(newLog)
     expect(moved.key).toMatch(/^[A-Za-z0-9_-]{43}$/)
