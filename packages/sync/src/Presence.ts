@@ -229,26 +229,35 @@ export const make = (
     onChange()
   }
 
-  /** Another device's plain state, or `undefined` while it is opened or when it does not open. */
-  const plainOf = (raw: unknown): Record<string, unknown> | undefined => {
+  // The last state of each other device that opened: kept while its next state is being opened,
+  // so a device does not drop out of `peers` for a moment each time its state changes.
+  const lastOpened = new Map<number, Record<string, unknown>>()
+
+  /** Another device's plain state, or `undefined` while its first state is opened or when it does not open. */
+  const plainOf = (clientId: number, raw: unknown): Record<string, unknown> | undefined => {
     if (sealing === undefined) return raw as Record<string, unknown>
     if (!Predicate.isObject(raw)) return undefined
     const hit = opened.get(raw)
-    if (hit !== undefined) return hit ?? undefined
+    if (hit !== undefined) {
+      if (hit === null) lastOpened.delete(clientId)
+      else lastOpened.set(clientId, hit)
+      return hit ?? undefined
+    }
     if (!opening.has(raw)) {
       opening.add(raw)
       void sealing.open(raw).then((result) => {
         opened.set(raw, Result.isSuccess(result) ? result.success : null)
-        if (!destroyed && Result.isSuccess(result)) onChange()
+        if (!destroyed) onChange()
       })
     }
-    return undefined
+    return lastOpened.get(clientId)
   }
 
   const read = (): ReadonlyArray<Peer> => {
     const out: Array<Peer> = []
     for (const [clientId, raw] of awareness.getStates()) {
-      const state = clientId === awareness.clientID && sealing !== undefined ? plainSelf : plainOf(raw)
+      const state =
+        clientId === awareness.clientID && sealing !== undefined ? plainSelf : plainOf(clientId, raw)
       if (state === undefined) continue
       const caregiver = str(state.caregiver, 64)
       if (caregiver === undefined) continue
@@ -275,6 +284,7 @@ export const make = (
   // connection no older state can follow. (The entry must stay, and its clock must stay a valid
   // varuint: y-websocket encodes the removal from it right after us, and the relay ignores clock 0.)
   const onUpdate = ({ removed }: { removed: ReadonlyArray<number> }): void => {
+    for (const clientId of removed) lastOpened.delete(clientId)
     for (const clientId of removed) {
       const meta = awareness.meta.get(clientId)
       if (clientId !== awareness.clientID && meta !== undefined) {
