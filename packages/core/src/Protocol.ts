@@ -103,6 +103,11 @@ export const CloseCode = {
    * reconnect later; the client still holds its updates and sends them again on the next sync.
    */
   STORE_UNAVAILABLE: 1013,
+  /**
+   * One of several relay processes is restarting (a rolling restart): everything the client sent
+   * was stored and passed on; reconnect at once, the load balancer picks another process.
+   */
+  SERVICE_RESTART: 1012,
   /** The frame was not a valid y-websocket message (garbage, truncated, unknown message type). */
   MALFORMED: 4400,
   /** The token expired while the connection was open. */

@@ -265,12 +265,12 @@ export class RedisBus {
   }
 
   /**
-   * Tells every process (this one too) that a credential is revoked, so each closes the sockets it
-   * opened with it. Resolves once Redis took the message; rejects while Redis is down.
+   * Tells every other process that a credential is revoked (`credential` empty: the log was
+   * deleted), so each closes the sockets it opened with it. Resolves once Redis took the message;
+   * rejects while Redis is down (the credential store still keeps the revocation).
    */
   async revoke(logId: string, credential: string): Promise<void> {
     const message: BusMessage = { kind: "revoke", logId, credential }
-    for (const listener of this.revokeListeners) listener(logId, credential)
     await this.publisher.publish(
       this.channel.control,
       Buffer.from(encodeEnvelope({ instance: this.instance, sentAt: Date.now(), message }))
@@ -278,7 +278,7 @@ export class RedisBus {
     this.metrics.published++
   }
 
-  /** Calls `listener` for every revocation, from any process. */
+  /** Calls `listener` for every revocation another process published. */
   onRevoke(listener: (logId: string, credential: string) => void): () => void {
     this.revokeListeners.add(listener)
     return () => this.revokeListeners.delete(listener)

@@ -15,8 +15,9 @@ import type { CredentialStore, KnownCredential } from "./Credentials.js"
 import type { RelayHooks } from "./Hooks.js"
 import { type RelayLimits, resolveLimits } from "./Limits.js"
 import { Metrics } from "./Metrics.js"
+import type { RedisBus } from "./RedisBus.js"
 import { DATABASE_FILE, SqliteStorage } from "./SqliteStorage.js"
-import { type Storage, StoreUnavailableError } from "./Storage.js"
+import { isSharedStorage, type Storage, StoreUnavailableError } from "./Storage.js"
 import { type Credential, mintToken } from "./Token.js"
 import { Access } from "./internal/Access.js"
 import { accessHandler } from "./internal/AccessHttp.js"
@@ -25,12 +26,15 @@ import {
   admitStatus,
   admitUpgrade,
   offeredProtocols,
+  readTarget,
   type Refusal,
   SHUTTING_DOWN
 } from "./internal/Admission.js"
 import { checkTrustProxy, clientAddress } from "./internal/ClientAddress.js"
 import { ClientConnection } from "./internal/ClientConnection.js"
 import { makeNotify, type RelayContext } from "./internal/Context.js"
+import { withBus } from "./internal/bus/BusCredentials.js"
+import { SharedConnections } from "./internal/bus/SharedConnections.js"
 import { describe } from "./internal/Document.js"
 import { Documents } from "./internal/Documents.js"
 import { httpHandler, refuseUpgrade } from "./internal/Http.js"
@@ -68,6 +72,11 @@ export interface RelayOptions {
   readonly credentials?: CredentialStore
   /** Lifetimes of what the access endpoints hand out (seconds): credentials 30 days, join tokens 24 h. */
   readonly access?: { readonly credentialTtlSeconds?: number; readonly joinTtlSeconds?: number }
+  /**
+   * With several relay processes: the bus between them (see the README, "Several processes").
+   * Needs a shared `storage` (Postgres). The relay does not close a bus it was given.
+   */
+  readonly bus?: RedisBus
   /** SQLite `synchronous` for the embedded store; default `"full"` (see the README). */
   readonly synchronous?: "full" | "normal"
   readonly limits?: Partial<RelayLimits>
@@ -152,11 +161,30 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
       ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous })
     })
 
+  const bus = options.bus
+  if (bus !== undefined && !isSharedStorage(storage)) {
+    if (ownsStorage) await storage.close()
+    throw new Error(
+      "createRelay: bus needs a shared storage (PostgresStorage): with its own SQLite file each process would hold a different log"
+    )
+  }
   const metrics = new Metrics()
-  const context: RelayContext = { limits, storage, metrics, log, notify: makeNotify(hooks, log, metrics) }
+  const context: RelayContext = {
+    limits,
+    storage,
+    metrics,
+    log,
+    notify: makeNotify(hooks, log, metrics),
+    ...(bus !== undefined && isSharedStorage(storage) ? { cluster: { bus, storage } } : {})
+  }
+  // Connections per log for the whole deployment (while Redis answers; else per process).
+  const shared = bus === undefined ? undefined : new SharedConnections(bus, limits.maxConnectionsPerLog)
   const documents = new Documents(context)
-  const credentials =
+  const ownCredentials =
     options.credentials ?? (storage instanceof SqliteStorage ? storage.credentials : undefined)
+  // With several processes a revocation or deletion made here reaches the others over the bus at once.
+  const credentials =
+    ownCredentials === undefined || bus === undefined ? ownCredentials : withBus(ownCredentials, bus)
   const access = new Access({
     secret,
     credentials,
@@ -219,9 +247,20 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
 
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const ip = clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trustProxy)
+    // With a bus, the address's allowance is the deployment's (asked only for a valid path, as the
+    // local one is); while Redis does not answer, this process's own bucket decides.
+    const sharedRate =
+      bus !== undefined && closing === undefined && "query" in readTarget(request.url ?? "/")
+        ? await bus.takeRate(ip, limits.connectionsPerIpPerMinute)
+        : undefined
     const verdict = admitUpgrade(
       { url: request.url ?? "/", protocols: request.headers["sec-websocket-protocol"] },
-      { secret, now: Date.now(), shuttingDown: closing !== undefined, withinRate: () => rateLimiter.take(ip) }
+      {
+        secret,
+        now: Date.now(),
+        shuttingDown: closing !== undefined,
+        withinRate: () => sharedRate ?? rateLimiter.take(ip)
+      }
     )
     if (!verdict.ok) return refuse(request, socket, head, verdict.refusal)
     const { logId, expiresAt, credentialId } = verdict
@@ -261,12 +300,21 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
       limits
     })
     if (full !== undefined) return refuse(request, socket, head, full)
+    if (shared !== undefined && !(await shared.acquire(logId)))
+      return refuse(request, socket, head, {
+        close: CloseCode.TOO_MANY_CONNECTIONS,
+        reason: "log-too-many-connections",
+        message: "too many connections on this log"
+      })
+    // From here on every way out gives the shared place back.
+    const giveBack = () => shared?.release(logId)
     upgrading++
     let document: Awaited<ReturnType<Documents["acquire"]>>
     try {
       document = await documents.acquire(logId)
     } catch (error) {
       upgrading--
+      giveBack()
       metrics.error("storage")
       log({ level: "error", event: "load-failed", logId, error: describe(error) })
       // A store that cannot be reached: a close code the client reads as "try again later".
@@ -286,6 +334,7 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     upgrading--
     // ws would silently drop a socket that went away during the load; release our place instead.
     if (closing !== undefined || socket.destroyed || !socket.readable || !socket.writable) {
+      giveBack()
       documents.release(document)
       if (!socket.destroyed) refuse(request, socket, head, SHUTTING_DOWN)
       return
@@ -298,6 +347,7 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
         expiresAt,
         credentialId,
         onClose: (closed, code) => {
+          giveBack()
           connections.delete(closed)
           access.untrack(closed, expiresAt)
           documents.detach(closed.document, closed)
@@ -334,7 +384,8 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
           rateLimiter.take(
             clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trustProxy)
           )
-      })
+      }),
+      ...(bus === undefined ? {} : { bus })
     })
   )
   const sockets = new SocketGuard(limits, trustProxy)
@@ -380,11 +431,18 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
     await documents.flush()
-    // Each connection settles `closed` when its socket's close event fires (or it is cut off).
+    await bus?.flush()
+    // Each connection settles `closed` when its socket's close event fires (or it is cut off). With
+    // other processes behind the load balancer, 1012 (service restart): reconnect to another now.
     const open = [...connections]
-    for (const connection of open) connection.close(CloseCode.GOING_AWAY, "relay shutting down")
+    for (const connection of open)
+      connection.close(
+        bus === undefined ? CloseCode.GOING_AWAY : CloseCode.SERVICE_RESTART,
+        bus === undefined ? "relay shutting down" : "relay restarting, reconnect"
+      )
     await Promise.all(open.map((connection) => connection.closed))
     await documents.flush()
+    await bus?.flush()
     documents.clear()
     clearInterval(sweepTimer)
     access.close()
@@ -417,7 +475,7 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     revoke: (logId, credentialId) => access.revoke(logId, credentialId),
     deleteLog: (logId) => access.deleteLog(logId),
     stats,
-    metrics: () => metrics.render(stats()),
+    metrics: () => metrics.render(stats()) + (bus?.renderMetrics() ?? ""),
     flush: () => documents.flush(),
     close,
     [Symbol.asyncDispose]: close

@@ -11,6 +11,7 @@ import type { RelayLimits } from "../Limits.js"
 import { createRelay } from "../Relay.js"
 import { mintCredential } from "../Token.js"
 import { ACCESS_USAGE, accessCommands } from "./AccessCli.js"
+import { BUS_FLAGS, BUS_USAGE, busUrl, openBus } from "./BusCli.js"
 import type { TrustProxy } from "./ClientAddress.js"
 import { type Env, parse, parseDuration, pick, secretFor, UsageError } from "./CliArgs.js"
 import { type CliTools, migrateCommand, openStore, POSTGRES_USAGE, STORE_FLAGS } from "./PostgresCli.js"
@@ -41,7 +42,7 @@ Limits (serve):
 Other (serve): --synchronous full|normal
   --trust-proxy               one reverse proxy in front: the client is the X-Forwarded-For entry it added
   --trusted-proxies 2|a,b     that many proxies in front, or the proxies' addresses
-${POSTGRES_USAGE}`
+${POSTGRES_USAGE}${BUS_USAGE}`
 
 const SIZE = /^(\d+)(B|KiB|K|MiB|M|GiB|G)?$/
 const SIZE_UNIT: Record<string, number> = {
@@ -144,6 +145,10 @@ const parseTrustProxy = (flag: boolean, value: string | undefined): TrustProxy =
 
 const tools: CliTools = { parse, pick, usage: (message) => new UsageError(message), parseDuration }
 
+const jsonLine = (line: Record<string, unknown>): void => {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`)
+}
+
 const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<number> => {
   const options: Record<string, { type: "string" | "boolean" }> = {
     host: { type: "string" },
@@ -154,7 +159,7 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
     "trusted-proxies": { type: "string" }
   }
   for (const { flag } of LIMIT_FLAGS) options[flag] = { type: "string" }
-  Object.assign(options, STORE_FLAGS)
+  Object.assign(options, STORE_FLAGS, BUS_FLAGS)
   const { values, positionals } = parse(args, options)
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${positionals[0]}")`)
   const host = pick(values, env, "host") ?? "127.0.0.1"
@@ -175,9 +180,16 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
     pick(values, env, "trusted-proxies") ?? env.RELAY_TRUST_PROXY
   )
 
+  // A bus without a shared store is a usage error, found before anything is opened.
+  const busAt = busUrl(tools, values, env)
   const secret = secretFor(env, dataDir)
-  // The store first: if it cannot be opened, no port is bound and nothing else has started.
+  // The store first, then the bus: if either cannot be opened, no port is bound and nothing else
+  // has started.
   const storage = await openStore(tools, values, env)
+  const bus = await openBus(busAt, storage, jsonLine).catch(async (error: unknown) => {
+    await storage?.close()
+    throw error
+  })
   const relay = await createRelay({
     host,
     port,
@@ -186,8 +198,10 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
     limits,
     synchronous,
     trustProxy,
-    ...(storage === undefined ? {} : { storage })
+    ...(storage === undefined ? {} : { storage }),
+    ...(bus === undefined ? {} : { bus })
   }).catch(async (error: unknown) => {
+    await bus?.close()
     await storage?.close()
     throw error
   })
@@ -203,6 +217,7 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
       io.stderr(`relactation-relay: ${signal} received, shutting down\n`)
       relay
         .close()
+        .then(() => bus?.close())
         .then(() => storage?.close())
         .then(
           () => resolve(0),

@@ -5,7 +5,8 @@
 import type { RelayHooks } from "../Hooks.js"
 import type { RelayLimits } from "../Limits.js"
 import type { Metrics } from "../Metrics.js"
-import type { Storage } from "../Storage.js"
+import type { RedisBus } from "../RedisBus.js"
+import type { SharedStorage, Storage } from "../Storage.js"
 
 /** One structured log line; ids and counts only. */
 export type LogLine = Record<string, unknown>
@@ -17,6 +18,8 @@ export interface RelayContext {
   readonly storage: Storage
   readonly metrics: Metrics
   readonly log: (line: LogLine) => void
+  /** With several processes: the bus between them and the store they share. */
+  readonly cluster?: { readonly bus: RedisBus; readonly storage: SharedStorage }
   /** Calls an observer hook; a throwing hook is logged and counted, not propagated. */
   readonly notify: <K extends Exclude<keyof RelayHooks, "onAuthenticate">>(
     name: K,

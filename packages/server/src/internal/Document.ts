@@ -10,28 +10,23 @@
  * So no client receives a byte that is not yet durable, nor, on connect, the same update twice.
  */
 import { CloseCode } from "@relactation/core/protocol"
-import * as awarenessProtocol from "y-protocols/awareness"
 import * as Y from "yjs"
-import type { StoredSize } from "../Storage.js"
+import type { SequencedLog, StoredSize } from "../Storage.js"
+import { LogLink } from "./bus/LogLink.js"
 import type { RelayContext } from "./Context.js"
+import { BUS_PEER, type Peer } from "./Peer.js"
+import { Presence } from "./Presence.js"
 import {
   type ClientMessage,
   dropPending,
-  encodeAwareness,
-  encodeAwarenessEntries,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
-  type AwarenessEntry,
   pendingBytes,
   ProtocolError
 } from "./Messages.js"
 
-/** What a document needs from a connection. */
-export interface Peer {
-  send(message: Uint8Array): void
-  close(code: number, reason: string): void
-}
+export { BUS_PEER, type Peer } from "./Peer.js"
 
 /** What the document keeps per connection. */
 interface PeerState {
@@ -49,18 +44,12 @@ interface PeerState {
   covered: number
 }
 
-interface AwarenessChanges {
-  readonly added: Array<number>
-  readonly updated: Array<number>
-  readonly removed: Array<number>
-}
-
 export class Document {
   readonly logId: string
   private readonly context: RelayContext
   private readonly onFail: (document: Document, error: unknown) => void
   private readonly doc: Y.Doc
-  private readonly awareness: awarenessProtocol.Awareness
+  private readonly presence: Presence
   /** Each connection with what the document tracks for it. */
   readonly peers = new Map<Peer, PeerState>()
   /** Upgrades that hold this document but are not attached yet; they keep it loaded. */
@@ -78,20 +67,20 @@ export class Document {
   /** Updates stored and relayed so far: every update up to this number is durable. */
   private durable = 0
   /** Updates applied in memory and waiting for the next batch to the store. */
-  private unstored: Array<{ readonly update: Uint8Array; readonly origin: unknown; readonly seq: number }> =
-    []
+  private unstored: Array<{
+    readonly update: Uint8Array
+    readonly origin: unknown
+    readonly seq: number
+    /** Committed by another process already: relayed in turn, not stored again. */
+    readonly durable: boolean
+  }> = []
   /** Whether a batch task is queued that has not taken `unstored` yet. */
   private batchQueued = false
   private compactionScheduled = false
   /** Stored bytes right after the last compaction (0 before any): the next one waits for 25% growth. */
   private compactedBytes = 0
-  /** The connection that set each awareness client id's state: one owner per id. */
-  private readonly owners = new Map<number, Peer>()
-  /** JSON length of each awareness state held, and their sum (bounded per log). */
-  private readonly awarenessSizes = new Map<number, number>()
-  private awarenessBytes = 0
-  /** Sizes of the entries being applied, read by `onAwareness`. */
-  private incomingSizes: Map<number, number> | undefined = undefined
+  /** With several processes: this log's link to the others. */
+  readonly link: LogLink | undefined
 
   constructor(logId: string, context: RelayContext, onFail: (document: Document, error: unknown) => void) {
     this.logId = logId
@@ -99,9 +88,10 @@ export class Document {
     this.onFail = onFail
     // gc stays on: deleted content is dropped exactly as every client drops it.
     this.doc = new Y.Doc()
-    this.awareness = new awarenessProtocol.Awareness(this.doc)
-    // The relay is not a participant; without this it would announce an empty state of its own.
-    this.awareness.setLocalState(null)
+    const cluster = context.cluster
+    this.link =
+      cluster === undefined ? undefined : new LogLink(cluster.bus, cluster.storage, this, context.log)
+    this.presence = new Presence(this.doc, { logId, context, peers: this.peers, link: this.link })
   }
 
   get size(): StoredSize {
@@ -117,9 +107,32 @@ export class Document {
     this.stored = { updates: stored.updates, bytes: stored.bytes }
     // Listen only after loading, so replaying stored rows is not appended again.
     this.doc.on("update", this.onUpdate)
-    this.awareness.on("update", this.onAwareness)
     if (this.shouldCompact()) this.scheduleCompaction()
+    // What others committed since the load's snapshot is held by the feed and applied now.
+    this.link?.loaded((stored as Partial<SequencedLog>).seq ?? 0)
     return this.stored
+  }
+
+  /** Updates another process committed (from the bus, or fetched from the shared store). */
+  applyDurable(updates: ReadonlyArray<Uint8Array>): void {
+    if (this.destroyed || this.failed) return
+    Y.transact(
+      this.doc,
+      () => {
+        for (const update of updates) Y.applyUpdate(this.doc, update, BUS_PEER)
+      },
+      BUS_PEER
+    )
+  }
+
+  /** Presence of another process's clients (from the bus). */
+  applyRemoteAwareness(frame: Uint8Array): void {
+    if (!this.destroyed) this.presence.applyRemote(frame)
+  }
+
+  /** Presence of this process's own clients, for another process that just loaded the log. */
+  localAwareness(): Uint8Array | undefined {
+    return this.destroyed ? undefined : this.presence.local()
   }
 
   /** Settles once every queued append and reply has gone out. */
@@ -130,10 +143,9 @@ export class Document {
   attach(peer: Peer): void {
     this.peers.set(peer, { awareness: new Set(), covered: Number.POSITIVE_INFINITY })
     peer.send(encodeSyncStep1(this.doc))
-    const states = this.awareness.getStates()
-    if (states.size === 0) return
+    if (this.presence.count === 0) return
     try {
-      peer.send(this.allAwareness())
+      peer.send(this.presence.all())
     } catch (error) {
       // Presence is not worth a connection: a state that cannot be encoded costs this reply only.
       this.context.metrics.error("internal")
@@ -146,19 +158,13 @@ export class Document {
     }
   }
 
-  private allAwareness(): Uint8Array {
-    return encodeAwareness(
-      awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])
-    )
-  }
-
   detach(peer: Peer): void {
     const controlled = this.peers.get(peer)?.awareness
     if (controlled === undefined) return
     this.peers.delete(peer)
     if (!this.destroyed && controlled.size > 0) {
       // Tell the others this client's cursor/presence is gone, as the reference server does.
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null)
+      this.presence.leave([...controlled])
     }
   }
 
@@ -200,44 +206,11 @@ export class Document {
         return
       }
       case "awareness":
-        this.receiveAwareness(peer, message.entries)
+        this.presence.receive(peer, message.entries)
         return
       case "query-awareness":
-        peer.send(this.allAwareness())
+        peer.send(this.presence.all())
         return
-    }
-  }
-
-  private receiveAwareness(peer: Peer, entries: ReadonlyArray<AwarenessEntry>): void {
-    const state = this.peers.get(peer)
-    if (state === undefined) return
-    const { limits } = this.context
-    // An id another connection set is not this one's to overwrite or clear. (A phone that reconnects
-    // while its old socket lingers gets its state through on its next renewal, once the old one is gone.)
-    const accepted = entries.filter((entry) => (this.owners.get(entry.clientId) ?? peer) === peer)
-    if (accepted.length === 0) return
-    const controlled = new Set(state.awareness)
-    let bytes = this.awarenessBytes
-    for (const entry of accepted) {
-      bytes -= this.awarenessSizes.get(entry.clientId) ?? 0
-      if (entry.sets) {
-        controlled.add(entry.clientId)
-        bytes += entry.json.length
-      } else controlled.delete(entry.clientId)
-    }
-    // An honest client announces its own client id (a reconnect may briefly add one more); a flood of
-    // made-up ids would grow memory and be fanned out to every other phone.
-    if (controlled.size > limits.maxAwarenessClientsPerConnection)
-      throw new ProtocolError(CloseCode.POLICY, "awareness-limit", "too many awareness clients")
-    if (bytes > limits.maxAwarenessBytesPerLog)
-      throw new ProtocolError(CloseCode.POLICY, "awareness-limit", "awareness states of this log too large")
-    this.incomingSizes = new Map(accepted.map((entry) => [entry.clientId, entry.json.length]))
-    try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer)
-    } catch {
-      throw new ProtocolError(CloseCode.MALFORMED, "malformed-message", "awareness update cannot be applied")
-    } finally {
-      this.incomingSizes = undefined
     }
   }
 
@@ -247,15 +220,16 @@ export class Document {
     if (this.unloadTimer !== undefined) clearTimeout(this.unloadTimer)
     this.unloadTimer = undefined
     this.doc.off("update", this.onUpdate)
-    this.awareness.off("update", this.onAwareness)
-    this.awareness.destroy()
+    this.presence.destroy()
     this.doc.destroy()
+    this.link?.close()
     this.context.storage.release?.(this.logId)
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.queuedBytes += update.byteLength
-    this.unstored.push({ update, origin, seq: ++this.applied })
+    const durable = origin === BUS_PEER
+    if (!durable) this.queuedBytes += update.byteLength
+    this.unstored.push({ update, origin, seq: ++this.applied, durable })
     if (this.batchQueued) return
     this.batchQueued = true
     this.enqueue(() => this.storeBatch())
@@ -268,21 +242,27 @@ export class Document {
     const batch = this.unstored
     this.unstored = []
     this.batchQueued = false
+    const own = batch.filter((entry) => !entry.durable)
     let bytes = 0
-    for (const entry of batch) bytes += entry.update.byteLength
-    let sizes: ReadonlyArray<StoredSize>
+    for (const entry of own) bytes += entry.update.byteLength
+    let sizes: ReadonlyArray<StoredSize & { readonly seq?: number }>
     try {
-      sizes = await Promise.all(batch.map((entry) => this.context.storage.append(this.logId, entry.update)))
+      sizes = await Promise.all(own.map((entry) => this.context.storage.append(this.logId, entry.update)))
     } finally {
       this.queuedBytes -= bytes
     }
     const { metrics } = this.context
-    for (const [i, entry] of batch.entries()) {
-      const size = sizes[i] as StoredSize
-      this.stored = size
-      metrics.updatesStored++
-      metrics.bytesStored += entry.update.byteLength
-      this.context.notify("onStore", { logId: this.logId, ...size })
+    let stored = 0
+    for (const entry of batch) {
+      if (!entry.durable) {
+        const size = sizes[stored++] as StoredSize & { readonly seq?: number }
+        this.stored = { updates: size.updates, bytes: size.bytes }
+        metrics.updatesStored++
+        metrics.bytesStored += entry.update.byteLength
+        this.context.notify("onStore", { logId: this.logId, ...this.stored })
+        // Committed: the other processes may relay it now.
+        if (size.seq !== undefined) this.link?.committed(size.seq, entry.update)
+      }
       const message = encodeUpdate(entry.update)
       for (const [peer, state] of this.peers) {
         if (peer !== entry.origin && state.covered < entry.seq) peer.send(message)
@@ -301,36 +281,6 @@ export class Document {
       this.stored.updates >= this.context.limits.compactAfterUpdates &&
       this.stored.bytes >= this.compactedBytes * 1.25
     )
-  }
-
-  private readonly onAwareness = ({ added, updated, removed }: AwarenessChanges, origin: unknown): void => {
-    const from = origin as Peer
-    const controlled = this.peers.get(from)?.awareness
-    const states = this.awareness.getStates()
-    // Re-announcing a cleared id comes as `updated` (y-protocols keeps its clock): every id with a
-    // state after this update is tracked, whichever list it is on.
-    for (const id of [...added, ...updated]) {
-      if (!states.has(id)) continue
-      const size = this.incomingSizes?.get(id) ?? JSON.stringify(states.get(id)).length
-      this.awarenessBytes += size - (this.awarenessSizes.get(id) ?? 0)
-      this.awarenessSizes.set(id, size)
-      if (controlled !== undefined) {
-        controlled.add(id)
-        this.owners.set(id, from)
-      }
-    }
-    // Removed by its owner, by its owner leaving, or by y-protocols' timeout for stale states.
-    for (const id of removed) {
-      this.awarenessBytes -= this.awarenessSizes.get(id) ?? 0
-      this.awarenessSizes.delete(id)
-      const owner = this.owners.get(id)
-      if (owner !== undefined) this.peers.get(owner)?.awareness.delete(id)
-      this.owners.delete(id)
-    }
-    const changed = [...added, ...updated, ...removed]
-    if (changed.length === 0) return
-    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message)
   }
 
   // A storage failure poisons the queue: what is in memory may no longer match what is stored, so

@@ -14,6 +14,10 @@ export class Documents {
 
   constructor(context: RelayContext) {
     this.context = context
+    // Whatever the bus carried while Redis was away is lost: every loaded log asks the store.
+    context.cluster?.bus.onReconnect(() => {
+      for (const document of this.loaded.values()) document.link?.reconnected()
+    })
   }
 
   get size(): number {
@@ -34,10 +38,14 @@ export class Documents {
     let document = this.loaded.get(logId)
     if (document === undefined) {
       const created = new Document(logId, this.context, (failed, error) => this.drop(failed, error))
-      created.ready = created.load().then((size) => {
-        this.context.notify("onLoad", { logId, ...size })
-        this.context.log({ level: "info", event: "load", logId, ...size })
-      })
+      // Subscribed before loading, so nothing committed elsewhere falls between the load and the bus.
+      const subscribed = created.link?.subscribe() ?? Promise.resolve()
+      created.ready = subscribed
+        .then(() => created.load())
+        .then((size) => {
+          this.context.notify("onLoad", { logId, ...size })
+          this.context.log({ level: "info", event: "load", logId, ...size })
+        })
       this.loaded.set(logId, created)
       document = created
     }

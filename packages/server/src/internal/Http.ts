@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http"
 import type { Duplex } from "node:stream"
 import { isLogId } from "@relactation/core/protocol"
 import type { Metrics, MetricsGauges } from "../Metrics.js"
+import type { RedisBus } from "../RedisBus.js"
 import type { Storage } from "../Storage.js"
 
 const STATUS_TEXT: Record<number, string> = {
@@ -38,6 +39,8 @@ export interface HttpEndpoints {
   readonly shuttingDown: () => boolean
   /** The `/logs/…` endpoints (device access); answers and returns `true` for those paths. */
   readonly access?: (request: IncomingMessage, response: ServerResponse) => boolean
+  /** With several processes: the bus, named in `/healthz` and counted in `/metrics`. */
+  readonly bus?: RedisBus
 }
 
 /** The handler for every request that is not an upgrade. */
@@ -56,16 +59,21 @@ export const httpHandler =
       const answer = (ok: boolean) => {
         const healthy = ok && !endpoints.shuttingDown()
         // `store` names the dependency that is down, so an operator (or a load balancer's log) sees why.
+        // The bus being down does not make the relay unhealthy: it keeps storing and serving its own
+        // clients and catches up from the store when Redis is back; it is named too.
+        const bus = endpoints.bus === undefined ? {} : { bus: endpoints.bus.up ? "up" : "down" }
         const body = {
           status: healthy ? "ok" : "unavailable",
           store: ok ? "ok" : "down",
+          ...bus,
           ...endpoints.stats()
         }
         reply(healthy ? 200 : 503, "application/json", JSON.stringify(body))
       }
       endpoints.storage.check().then(answer, () => answer(false))
     } else if (path === "/metrics") {
-      reply(200, "text/plain; version=0.0.4", endpoints.metrics.render(endpoints.stats()))
+      const bus = endpoints.bus?.renderMetrics() ?? ""
+      reply(200, "text/plain; version=0.0.4", endpoints.metrics.render(endpoints.stats()) + bus)
     } else if (path !== undefined && isLogId(path.slice(1))) {
       reply(426, "text/plain", "websocket upgrade required\n")
     } else {
