@@ -88,6 +88,19 @@ describe("RedisBus messages", () => {
     expect(onB.got.updates.length).toBe(1)
   })
 
+  it("carries a revocation to every other process, whatever logs they have loaded", async () => {
+    const [a, b] = [await open("t6"), await open("t6")]
+    const heardA: Array<string> = []
+    const heardB: Array<string> = []
+    a.onRevoke((logId, credential) => heardA.push(`${logId}/${credential}`))
+    b.onRevoke((logId, credential) => heardB.push(`${logId}/${credential}`))
+    await a.revoke(LOG, "device-7")
+    await a.revoke(LOG, "")
+    await until("b to hear both", () => heardB.length === 2)
+    expect(heardB).toEqual([`${LOG}/device-7`, `${LOG}/`])
+    expect(heardA).toEqual([])
+  })
+
   it("tells its logs to catch up after the subscriber connection was cut", async () => {
     const [a, b] = [await open("t2"), await open("t2")]
     const onB = recorder()

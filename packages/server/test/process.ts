@@ -22,6 +22,7 @@ export const runCli = (args: ReadonlyArray<string>, env: Record<string, string> 
       RELAY_PORT: "",
       RELAY_DATA: "",
       RELAY_STORE: "",
+      RELAY_BUS: "",
       ...env
     },
     stdio: ["ignore", "pipe", "pipe"]
