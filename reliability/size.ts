@@ -78,5 +78,17 @@ export const size = {
     ),
     /** Running time before each outage, in milliseconds (uniform in [min, max]). */
     runBeforeMs: [1_000, 3_000] as const
+  },
+  /** Three relay processes on Postgres and Redis behind nginx (issue 14). */
+  cluster: {
+    logs: 10,
+    /** Pause between one phone's appends, in milliseconds (jittered). */
+    appendEveryMs: pick(150, 80),
+    /** Writing time between two disruptions, in milliseconds. */
+    phaseMs: pick(1_500, 4_000),
+    /** How long Redis keeps cutting the subscribers. */
+    dropMs: pick(500, 1_500),
+    /** How long Redis is down when restarted. */
+    redisDownMs: pick(1_000, 3_000)
   }
 } as const

@@ -20,6 +20,11 @@ export interface RedisFixture {
   command(...args: ReadonlyArray<string>): Promise<string>
   /** Kills every pub/sub connection; resolves with how many were killed. */
   killSubscribers(): Promise<number>
+  /**
+   * Keeps killing every pub/sub connection for `ms` (each one that comes back is cut again), so
+   * whatever is published meanwhile is lost for sure; resolves with how many kills there were.
+   */
+  dropSubscribersFor(ms: number): Promise<number>
   /** Stops the server (its data is gone); `startServer` brings it back on the same port. */
   stopServer(): Promise<void>
   startServer(): Promise<void>
@@ -167,6 +172,15 @@ export const startRedis = async (): Promise<RedisFixture> => {
     killSubscribers: async () => {
       const reply = await redisCommand(port, ["CLIENT", "KILL", "TYPE", "pubsub"])
       return Number(reply.slice(1))
+    },
+    dropSubscribersFor: async (ms) => {
+      const until = Date.now() + ms
+      let killed = 0
+      while (Date.now() < until) {
+        killed += Number((await redisCommand(port, ["CLIENT", "KILL", "TYPE", "pubsub"])).slice(1))
+        await new Promise((resolve) => setTimeout(resolve, 2))
+      }
+      return killed
     },
     stopServer,
     startServer,
