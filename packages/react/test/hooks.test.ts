@@ -6,7 +6,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createRelay } from "@relactation/server"
 import { type EventLog, type OpenLogOptions, openLog } from "@relactation/sync"
-import { act, cleanup, render, renderHook, waitFor } from "@testing-library/react"
+import { act, cleanup, configure, render, renderHook, waitFor } from "@testing-library/react"
 import { createElement, Fragment, StrictMode } from "react"
 import { afterEach, describe, expect, it } from "vitest"
 import WebSocket from "ws"
@@ -25,6 +25,9 @@ import {
 } from "../src/index.js"
 
 afterEach(cleanup)
+// waitFor polls until the hook shows what a real relay made happen; its default of 1 s is shorter
+// than a connection takes on a loaded 2-core machine. The test's own timeout still bounds it.
+configure({ asyncUtilTimeout: 10_000 })
 
 const base = (logId: string): OpenLogOptions => ({
   logId,
