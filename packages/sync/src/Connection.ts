@@ -21,12 +21,15 @@ import * as Listeners from "./internal/Listeners.js"
  * - `connecting`: opening the websocket;
  * - `syncing`: connected, but the initial exchange or the acknowledgement of local changes is
  *   not done yet;
- * - `synced`: connected, and both sides have everything the other had.
+ * - `synced`: connected, and both sides have everything the other had;
+ * - `removed`: this device was removed from the family (its credential revoked): it does not
+ *   reconnect, and the app should say so;
+ * - `deleted`: the log was deleted from the relay: it does not reconnect.
  *
  * @since 0.1.0
  * @category models
  */
-export type Status = "offline" | "connecting" | "syncing" | "synced"
+export type Status = "offline" | "connecting" | "syncing" | "synced" | "removed" | "deleted"
 
 /**
  * @since 0.1.0
@@ -38,6 +41,10 @@ export interface Connection {
   readonly connect: () => void
   readonly disconnect: () => void
   readonly destroy: () => void
+  /** Uses a renewed credential from the next (re)connect on. @since 0.2.0 */
+  readonly setToken?: (token: string) => void
+  /** The relay said this device or the log is gone: stop for good. @since 0.2.0 */
+  readonly end?: (why: "removed" | "deleted") => void
 }
 
 /**
@@ -58,6 +65,11 @@ export interface ConnectionOptions {
   readonly maxBackoffMs?: number
   /** Where a throwing `onStatus` listener is reported; default `console.error`. */
   readonly report?: Listeners.ReportError
+  /**
+   * Whether the token held now is still good (Unix ms): a connection closed with `TOKEN_EXPIRED`
+   * reconnects when a renewal replaced the token meanwhile. Default: never.
+   */
+  readonly tokenValid?: () => boolean
 }
 
 /**
@@ -122,6 +134,7 @@ export const make = (options: ConnectionOptions): Connection => {
 
   const listeners = Listeners.make<Status>("onStatus", options.report ?? Listeners.consoleReport)
   let status: Status = "offline"
+  let gone: "removed" | "deleted" | undefined
   let wanted = false
   let destroyed = false
   let attempts = 0
@@ -131,13 +144,15 @@ export const make = (options: ConnectionOptions): Connection => {
   let answered = 0
 
   const compute = (): Status =>
-    provider.wsconnected
-      ? provider.synced && answered >= asked
-        ? "synced"
-        : "syncing"
-      : provider.wsconnecting
-        ? "connecting"
-        : "offline"
+    gone !== undefined
+      ? gone
+      : provider.wsconnected
+        ? provider.synced && answered >= asked
+          ? "synced"
+          : "syncing"
+        : provider.wsconnecting
+          ? "connecting"
+          : "offline"
 
   const update = (): void => {
     const next = compute()
@@ -212,7 +227,12 @@ export const make = (options: ConnectionOptions): Connection => {
     provider.shouldConnect = false
     update()
     if (!wanted || destroyed) return
-    if (event !== null && isFinalClose(event.code)) {
+    if (event !== null && (event.code === CloseCode.REVOKED || event.code === CloseCode.LOG_DELETED)) {
+      end(event.code === CloseCode.REVOKED ? "removed" : "deleted")
+      return
+    }
+    const renewed = event?.code === CloseCode.TOKEN_EXPIRED && options.tokenValid?.() === true
+    if (event !== null && isFinalClose(event.code) && !renewed) {
       wanted = false
       return
     }
@@ -228,13 +248,24 @@ export const make = (options: ConnectionOptions): Connection => {
     )
   })
 
+  const end = (why: "removed" | "deleted"): void => {
+    if (destroyed) return
+    gone = why
+    wanted = false
+    clearTimeout(timer)
+    timer = undefined
+    provider.shouldConnect = false
+    if (provider.ws !== null) provider.disconnect()
+    update()
+  }
+
   const connection: Connection = {
     get status() {
       return status
     },
     onStatus: listeners.add,
     connect: () => {
-      if (destroyed) return
+      if (destroyed || gone !== undefined) return
       wanted = true
       clearTimeout(timer)
       timer = undefined
@@ -248,6 +279,10 @@ export const make = (options: ConnectionOptions): Connection => {
       provider.disconnect()
       update()
     },
+    setToken: (token) => {
+      provider.params[TOKEN_PARAM] = token
+    },
+    end,
     destroy: () => {
       if (destroyed) return
       wanted = false

@@ -25,6 +25,9 @@ import { Awareness } from "y-protocols/awareness"
 import * as Y from "yjs"
 import * as Connection from "./Connection.js"
 import { parseFamilyKey } from "./FamilyKey.js"
+import type { DeviceAccess } from "./Devices.js"
+import * as Devices from "./internal/DeviceAccess.js"
+import * as Renewal from "./internal/Renewal.js"
 import { checkOptions, resolveAdapter } from "./internal/checkOptions.js"
 import * as Checkpoint from "./internal/Checkpoint.js"
 import * as CheckpointWriter from "./internal/CheckpointWriter.js"
@@ -132,7 +135,7 @@ export interface SessionStop {
  * @since 0.1.0
  * @category models
  */
-export interface EventLog {
+export interface EventLog extends DeviceAccess {
   readonly logId: string
   /** Validates and stores; rejects with `InvalidEvent` storing nothing. Resolves once persisted. */
   append(input: AppendInput): Promise<Event>
@@ -411,9 +414,39 @@ export const openLogWith = async (
           random,
           broadcastChannel: options.broadcastChannel ?? isBrowser(),
           report,
+          tokenValid: () => renewal?.valid() === true,
           ...opt("maxBackoffMs", options.maxReconnectDelayMs)
         })
       : Connection.none
+  // The credential renews itself; devices are listed and removed through the relay.
+  const renewal: Renewal.Renewal | undefined =
+    options.url !== undefined && options.token !== undefined
+      ? Renewal.make({
+          url: options.url,
+          logId,
+          token: options.token,
+          now,
+          random,
+          renewBeforeMs: options.renewBeforeMs ?? Renewal.RENEW_BEFORE_MS,
+          fetch: options.fetch,
+          onCredential: options.onCredential,
+          use: (token) => {
+            connection.setToken?.(token)
+            devices.sync()
+          },
+          gone: (why) => connection.end?.(why),
+          report: (error) => report(error, "onCredential")
+        })
+      : undefined
+  const devices = Devices.make({
+    url: options.url,
+    logId,
+    doc,
+    credential: () => renewal?.current(),
+    name: options.presence?.name,
+    fetch: options.fetch
+  })
+  devices.sync()
 
   let closing: Promise<void> | undefined
   const closedWaiters = new Set<(error: LogClosed) => void>()
@@ -539,7 +572,20 @@ export const openLogWith = async (
       return presence.peers
     },
     onPeers: (listener) => presence.onPeers(listener),
-    setPresenceName: (name) => presence.setName(name),
+    setPresenceName: (name) => {
+      presence.setName(name)
+      devices.setName(name)
+    },
+    get credentialId() {
+      return devices.credentialId
+    },
+    get credential() {
+      return devices.credential
+    },
+    devices: () => devices.devices(),
+    removeDevice: (credentialId) => devices.removeDevice(credentialId),
+    invite: () => devices.invite(),
+    deleteFromRelay: () => devices.deleteFromRelay(),
     startSession: (start) => sessions.start(start),
     stopSession: (stop = {}) => (closing !== undefined ? Promise.reject(closedError()) : sessions.stop(stop)),
     get session() {
@@ -582,6 +628,7 @@ export const openLogWith = async (
         await checkpoints?.close()
         sessions.destroy()
         presence.destroy()
+        renewal?.destroy()
         connection.destroy()
         awareness.destroy()
         map.unobserve(observer)

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type { DailyTotals, Event, RelactationProgress, WeightTrend } from "@relactation/core"
+import type { DeviceCredential, Fetch } from "./Devices.js"
 import type * as Listeners from "./internal/Listeners.js"
 import type { PersistenceOption } from "./Persistence.js"
 
@@ -43,6 +44,7 @@ export interface OpenLogOptions {
   readonly child?: string
   /** Relay base URL such as `wss://relay.example.org`; with `token` the log connects. */
   readonly url?: string
+  /** This device's relay credential (from `joinLog`), or an older family token. */
   readonly token?: string
   /**
    * The family key (`generateFamilyKey()`): opens a **sealed** log, whose entries and presence the
@@ -52,6 +54,16 @@ export interface OpenLogOptions {
    * @since 0.2.0
    */
   readonly key?: string
+  /**
+   * Called with every renewed credential, for the app to store it in place of the old one (the log
+   * renews by itself once less than `renewBeforeMs` is left). With it, an older family token (`v1`)
+   * is also exchanged at once for a credential of this device's own.
+   */
+  readonly onCredential?: (credential: DeviceCredential) => void
+  /** Renew the credential once less than this is left (ms); default 10 days. */
+  readonly renewBeforeMs?: number
+  /** `fetch` for the relay's HTTP requests (renew, devices); default the global one. */
+  readonly fetch?: Fetch
   /** Default: `indexeddb` in browsers, `memory` elsewhere. */
   readonly persistence?: PersistenceOption
   readonly projections: ProjectionOptions

@@ -5,6 +5,16 @@
  * @since 0.1.0
  */
 export { isFinalClose, reconnectDelay, type Status } from "./Connection.js"
+export {
+  AccessRefused,
+  type Device,
+  type DeviceAccess,
+  type DeviceCredential,
+  type Fetch,
+  type JoinOptions,
+  joinLog,
+  readCredential
+} from "./Devices.js"
 export * from "./EventLog.js"
 export * from "./Persistence.js"
 export {

@@ -417,5 +417,8 @@ export const de: Partial<Record<MessageKey, string>> = {
   "enc.oldKept":
     "Das Relay hat das alte Protokoll {{log}} nicht gelöscht: Bitte seinen Betreiber, es zu löschen.",
   "enc.moveFailed": "Der Umzug wurde nicht beendet (nichts ging verloren): {{reason}}",
-  "enc.openSealed": "Das verschlüsselte Protokoll öffnen"
+  "enc.openSealed": "Das verschlüsselte Protokoll öffnen",
+  // Geräte und Zugang
+  "status.removed": "Dieses Telefon wurde aus der Familie entfernt",
+  "status.deleted": "Dieses Familienprotokoll wurde vom Relay gelöscht"
 }

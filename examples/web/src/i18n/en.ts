@@ -407,7 +407,10 @@ export const en = {
   "enc.oldDeleted": "The old log was deleted at the relay.",
   "enc.oldKept": "The relay did not delete the old log {{log}}: ask its operator to delete it.",
   "enc.moveFailed": "The move did not finish (nothing was lost): {{reason}}",
-  "enc.openSealed": "Open the encrypted log"
+  "enc.openSealed": "Open the encrypted log",
+  // Devices and access (the access work): status words, the Devices section of Settings.
+  "status.removed": "This phone was removed from the family",
+  "status.deleted": "This family log was deleted from the relay"
 } as const
 
 /** A key of the catalogs. */

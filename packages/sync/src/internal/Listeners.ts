@@ -5,7 +5,13 @@
  */
 
 /** Which registration a throwing listener came from. */
-export type ListenerSource = "subscribe" | "onStatus" | "onPeers" | "onSessions" | "onFirstProjections"
+export type ListenerSource =
+  | "subscribe"
+  | "onStatus"
+  | "onPeers"
+  | "onSessions"
+  | "onFirstProjections"
+  | "onCredential"
 
 /** Where listener errors go. */
 export type ReportError = (error: unknown, source: ListenerSource) => void

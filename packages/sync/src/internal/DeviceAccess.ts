@@ -1,0 +1,123 @@
+/**
+ * The device side of an open log: the name this device gives itself, kept in the log's `devices`
+ * map under its credential id (the relay never sees names, only ids), and the relay requests that
+ * list, remove and invite devices or delete the log. The credential comes from `Renewal`, so these
+ * requests always carry the newest one.
+ */
+import type * as Y from "yjs"
+import { checkCredentialId, type Device, type DeviceAccess, type DeviceCredential } from "../Devices.js"
+import { InvalidLogOptions } from "../SyncError.js"
+import { call, type Fetch } from "./RelayHttp.js"
+
+/**
+ * The name of the Yjs map of device records: credential id → `{ name }` (part of the documented
+ * layout; a record is this device's own to write).
+ */
+export const DEVICES_MAP = "devices"
+
+export interface DeviceAccessOptions {
+  readonly url: string | undefined
+  readonly logId: string
+  readonly doc: Y.Doc
+  readonly credential: () => DeviceCredential | undefined
+  readonly name: string | undefined
+  readonly fetch: Fetch | undefined
+  /** After a removal: what a sealed log does next (a new key epoch); default nothing. */
+  readonly afterRemoval?: (credentialId: string) => Promise<void>
+}
+
+const LOCAL_RECORD = Symbol.for("@relactation/sync/device-record")
+
+const nameOf = (record: unknown): string | undefined => {
+  const name = (record as { name?: unknown } | null | undefined)?.name
+  return typeof name === "string" ? name : undefined
+}
+
+export const make = (
+  options: DeviceAccessOptions
+): DeviceAccess & { readonly setName: (name: string | undefined) => void; readonly sync: () => void } => {
+  const records = options.doc.getMap<unknown>(DEVICES_MAP)
+  let name = options.name
+
+  const noRelay = () =>
+    new InvalidLogOptions({
+      option: "url",
+      rule: "devices need a relay: open the log with url and token",
+      code: "no-relay"
+    })
+
+  const held = (): DeviceCredential => {
+    const credential = options.credential()
+    if (options.url === undefined || credential === undefined) throw noRelay()
+    return credential
+  }
+
+  const request = <A>(
+    action: "devices" | "revoke" | "invite" | undefined,
+    method: "GET" | "POST" | "DELETE",
+    body?: unknown
+  ): Promise<A> =>
+    call<A>({
+      url: options.url as string,
+      logId: options.logId,
+      ...(action === undefined ? {} : { action }),
+      method,
+      token: held().token,
+      body,
+      fetch: options.fetch
+    })
+
+  // Writes this device's record when its name or credential id changed.
+  const sync = (): void => {
+    const id = options.credential()?.credentialId
+    if (id === undefined || name === undefined || name === "") return
+    if (nameOf(records.get(id)) === name) return
+    options.doc.transact(() => records.set(id, { name }), LOCAL_RECORD)
+  }
+
+  return {
+    get credentialId() {
+      return options.credential()?.credentialId
+    },
+    get credential() {
+      return options.credential()
+    },
+    setName: (next) => {
+      name = next
+      sync()
+    },
+    sync,
+    devices: async () => {
+      held()
+      const answer = await request<{
+        self: string | null
+        devices: ReadonlyArray<{ credentialId: string; lastSeen: number | null; revoked: boolean }>
+      }>("devices", "GET")
+      return answer.devices
+        .filter((device) => !device.revoked)
+        .map(
+          (device): Device => ({
+            credentialId: device.credentialId,
+            name: nameOf(records.get(device.credentialId)),
+            lastSeen: device.lastSeen === null ? undefined : device.lastSeen * 1000,
+            self: device.credentialId === answer.self
+          })
+        )
+    },
+    removeDevice: async (credentialId) => {
+      held()
+      checkCredentialId(credentialId)
+      await request("revoke", "POST", { credentialId })
+      if (records.has(credentialId)) options.doc.transact(() => records.delete(credentialId), LOCAL_RECORD)
+      await options.afterRemoval?.(credentialId)
+    },
+    invite: async () => {
+      held()
+      return request<{ joinToken: string; expiresAt: number }>("invite", "POST")
+    },
+    deleteFromRelay: async () => {
+      held()
+      await request(undefined, "DELETE")
+    }
+  }
+}

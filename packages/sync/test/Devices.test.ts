@@ -1,0 +1,135 @@
+// Devices against a real relay and its SQLite file: a phone joins with a join token, names itself
+// inside the log, renews its credential by itself, and is removed by another device: it then shows
+// `removed` instead of retrying, while the others keep syncing.
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { createRelay, mintCredential } from "@relactation/server"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import {
+  AccessRefused,
+  type DeviceCredential,
+  type EventLog,
+  joinLog,
+  type OpenLogOptions
+} from "../src/index.js"
+import { phone, until } from "./helpers.js"
+
+const LOG = "family-devices-sync"
+const SECRET = "Zq3v8Kx1pL0aB7nM2cD9eF4gH6jK8lQ1wE3rT5yU7iO"
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "relactation-sync-devices-"))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const relayAt = () => createRelay({ port: 0, dataDir: join(dir, "relay"), secret: SECRET, log: () => {} })
+
+/** A phone on its own device credential (as the app opens it after `joinLog`). */
+const device = (
+  relay: { url: string },
+  credential: DeviceCredential | { token: string },
+  caregiver: string,
+  seed: number,
+  extra: Partial<OpenLogOptions> = {}
+): Promise<EventLog> =>
+  phone({ url: relay.url, token: () => credential.token }, LOG, caregiver, seed, {
+    presence: { name: `${caregiver}'s phone` },
+    ...extra
+  })
+
+describe("devices", () => {
+  it("a joined phone names itself in the log; another device removes it: refused, status removed, the others keep syncing", async () => {
+    await using relay = await relayAt()
+    const first = await relay.credential(LOG)
+    await using a = await device(relay, first, "parent-a", 1)
+    await a.whenSynced()
+    // A invites, B joins with the join token (once).
+    const { joinToken } = await a.invite()
+    const joined = await joinLog({ url: relay.url, logId: LOG, joinToken })
+    expect(joined.credentialId).not.toBe(first.credentialId)
+    await expect(joinLog({ url: relay.url, logId: LOG, joinToken })).rejects.toMatchObject({
+      _tag: "AccessRefused",
+      code: "join-used"
+    })
+    await using b = await device(relay, joined, "parent-b", 2)
+    await using c = await device(relay, await relay.credential(LOG), "parent-c", 3)
+    await Promise.all([b.whenSynced(), c.whenSynced()])
+    expect(b.credentialId).toBe(joined.credentialId)
+
+    await until("A lists all three with names", async () => {
+      const listed = await a.devices()
+      return (
+        listed.length === 3 &&
+        listed.every((entry) => entry.name !== undefined && entry.lastSeen !== undefined)
+      )
+    })
+    const listed = await a.devices()
+    expect(listed.find((entry) => entry.self)?.credentialId).toBe(first.credentialId)
+    expect(listed.find((entry) => entry.credentialId === joined.credentialId)?.name).toBe("parent-b's phone")
+
+    const statuses: Array<string> = []
+    b.onStatus((status) => statuses.push(status))
+    await a.removeDevice(joined.credentialId as string)
+    await until("B shows removed", () => b.status === "removed")
+    expect(statuses).toContain("removed")
+    // It stays removed: no reconnect attempts.
+    b.connect()
+    expect(b.status).toBe("removed")
+    await expect(b.devices()).rejects.toMatchObject({ code: "revoked" })
+    // The names list no longer has B; A and C keep syncing.
+    expect((await a.devices()).map((entry) => entry.credentialId).sort()).toEqual(
+      [first.credentialId, c.credentialId].sort()
+    )
+    await a.append({ type: "latch", durationSec: 600, side: "left" })
+    await until("C has A's event", () => c.events.length === 1)
+    expect(b.events.length).toBe(0)
+  })
+
+  it("renews its own credential before it expires, keeping its id, and tells the app; an expired one stays expired", async () => {
+    await using relay = await relayAt()
+    // A credential with an hour left, a renewal window of a day: renewed at once.
+    const short = mintCredential(SECRET, LOG, { ttlSeconds: 3_600 })
+    const renewed: Array<DeviceCredential> = []
+    await using a = await device(relay, short, "parent-a", 4, {
+      renewBeforeMs: 24 * 3_600_000,
+      onCredential: (credential) => renewed.push(credential)
+    })
+    await until("renewed", () => renewed.length === 1)
+    expect(renewed[0]?.credentialId).toBe(short.credentialId)
+    expect(renewed[0]?.expiresAt).toBeGreaterThan(short.expiresAt + 24 * 3_600)
+    expect(a.credential?.token).toBe(renewed[0]?.token)
+    await a.whenSynced()
+
+    // An expired credential cannot renew.
+    const expired = mintCredential(SECRET, LOG, { ttlSeconds: 60, now: Date.now() - 120_000 })
+    const response = await fetch(`${relay.url.replace(/^ws/, "http")}/logs/${LOG}/renew`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${expired.token}` }
+    })
+    expect(response.status).toBe(401)
+  })
+
+  it("an older family token is exchanged for a credential of its own when the app can keep it", async () => {
+    await using relay = await relayAt()
+    const kept: Array<DeviceCredential> = []
+    await using a = await device(relay, { token: relay.token(LOG) }, "parent-a", 5, {
+      onCredential: (credential) => kept.push(credential)
+    })
+    await until("exchanged", () => kept.length === 1)
+    expect(kept[0]?.token).toMatch(/^v2\./)
+    expect(a.credentialId).toBe(kept[0]?.credentialId)
+  })
+
+  it("a device deletes the log from the relay: every device ends with status deleted", async () => {
+    await using relay = await relayAt()
+    await using a = await device(relay, await relay.credential(LOG), "parent-a", 6)
+    await using b = await device(relay, await relay.credential(LOG), "parent-b", 7)
+    await Promise.all([a.whenSynced(), b.whenSynced()])
+    await a.deleteFromRelay()
+    await until("both deleted", () => a.status === "deleted" && b.status === "deleted")
+    await expect(b.removeDevice("short")).rejects.toBeInstanceOf(AccessRefused)
+  })
+})
