@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { createRelay } from "../src/index.js"
 import { checkTrustProxy, clientAddress } from "../src/internal/ClientAddress.js"
-import { silent, tempDir } from "./helpers.js"
+import { startRelay } from "./helpers.js"
 import WebSocket from "ws"
 
 describe("clientAddress", () => {
@@ -43,12 +42,8 @@ describe("clientAddress", () => {
 
 describe("the per-address rate limit behind a trusted proxy", () => {
   it("cannot be dodged by rotating a spoofed left-most X-Forwarded-For entry", async () => {
-    using dir = tempDir()
-    await using relay = await createRelay({
-      port: 0,
-      dataDir: dir.path,
+    await using relay = await startRelay({
       secret: "xff-secret-0123456789-abcdefghijklmnopqrstuvwx",
-      log: silent,
       trustProxy: true,
       limits: { connectionsPerIpPerMinute: 2 }
     })

@@ -11,6 +11,7 @@ import {
   rawClient,
   refusal,
   silent,
+  startRelay,
   tempDir,
   until,
   updateMessage
@@ -21,12 +22,8 @@ const LOG_B = "family-bbbb-0002"
 
 describe("Relay", () => {
   it("two WebsocketProvider clients on one log converge", async () => {
-    using dir = tempDir()
-    await using relay = await createRelay({
-      port: 0,
-      dataDir: dir.path,
-      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
-      log: silent
+    await using relay = await startRelay({
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64"
     })
     const token = relay.token(LOG_A)
     using alice = client(relay.url, LOG_A, token)
@@ -40,12 +37,8 @@ describe("Relay", () => {
   })
 
   it("refuses a token for another log at the upgrade, before any document byte", async () => {
-    using dir = tempDir()
-    await using relay = await createRelay({
-      port: 0,
-      dataDir: dir.path,
-      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
-      log: silent
+    await using relay = await startRelay({
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64"
     })
     using alice = client(relay.url, LOG_A, relay.token(LOG_A))
     await alice.synced()
@@ -84,12 +77,8 @@ describe("Relay", () => {
   })
 
   it("unloads a log after its last client leaves", async () => {
-    using dir = tempDir()
-    await using relay = await createRelay({
-      port: 0,
-      dataDir: dir.path,
+    await using relay = await startRelay({
       secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
-      log: silent,
       limits: { unloadAfterMs: 20 }
     })
     const first = client(relay.url, LOG_A, relay.token(LOG_A))
@@ -104,12 +93,8 @@ describe("Relay", () => {
   })
 
   it("relays awareness between clients and drops it when a client leaves", async () => {
-    using dir = tempDir()
-    await using relay = await createRelay({
-      port: 0,
-      dataDir: dir.path,
-      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
-      log: silent
+    await using relay = await startRelay({
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64"
     })
     using alice = client(relay.url, LOG_A, relay.token(LOG_A))
     const bob = client(relay.url, LOG_A, relay.token(LOG_A))
@@ -122,12 +107,8 @@ describe("Relay", () => {
   })
 
   it("serves /healthz and Prometheus /metrics", async () => {
-    using dir = tempDir()
-    await using relay = await createRelay({
-      port: 0,
-      dataDir: dir.path,
-      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
-      log: silent
+    await using relay = await startRelay({
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64"
     })
     using alice = client(relay.url, LOG_A, relay.token(LOG_A))
     await alice.synced()
@@ -193,12 +174,8 @@ describe("Relay", () => {
   })
 
   it("a client that connects while another sends its offline updates gets them once, in its step 2", async () => {
-    using dir = tempDir()
-    await using relay = await createRelay({
-      port: 0,
-      dataDir: dir.path,
-      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64",
-      log: silent
+    await using relay = await startRelay({
+      secret: "C7cfSUy7KFOXy6aOhP2qExgCMVW-3V_VAo76hcN_Y64"
     })
     const endpoint = `${relay.url}/${LOG_A}?token=${relay.token(LOG_A)}`
     using sender = rawClient(endpoint)

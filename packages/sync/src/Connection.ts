@@ -41,8 +41,12 @@ export interface Connection {
   readonly connect: () => void
   readonly disconnect: () => void
   readonly destroy: () => void
-  /** Uses a renewed credential from the next (re)connect on. @since 0.2.0 */
-  readonly setToken?: (token: string) => void
+  /**
+   * Uses a renewed credential from the next (re)connect on; with `reconnect`, at once (a family
+   * token exchanged for this device's own credential, so the relay knows this socket by its id).
+   * @since 0.2.0
+   */
+  readonly setToken?: (token: string, reconnect?: boolean) => void
   /** The relay said this device or the log is gone: stop for good. @since 0.2.0 */
   readonly end?: (why: "removed" | "deleted") => void
 }
@@ -279,8 +283,13 @@ export const make = (options: ConnectionOptions): Connection => {
       provider.disconnect()
       update()
     },
-    setToken: (token) => {
+    setToken: (token, reconnect) => {
       provider.params[TOKEN_PARAM] = token
+      if (reconnect === true && wanted && !destroyed && gone === undefined && provider.ws !== null) {
+        provider.disconnect()
+        provider.connect()
+        update()
+      }
     },
     end,
     destroy: () => {

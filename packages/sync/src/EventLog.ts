@@ -430,8 +430,8 @@ export const openLogWith = async (
           renewBeforeMs: options.renewBeforeMs ?? Renewal.RENEW_BEFORE_MS,
           fetch: options.fetch,
           onCredential: options.onCredential,
-          use: (token) => {
-            connection.setToken?.(token)
+          use: (token, fresh) => {
+            connection.setToken?.(token, fresh)
             devices.sync()
           },
           gone: (why) => connection.end?.(why),

@@ -163,6 +163,7 @@ export class Access {
     if (!(await this.store.useJoin(logId, verdict.joinId, verdict.expiresAt)))
       throw new AccessError(409, "join-used", "join token already used")
     const credential = await this.issue(logId)
+    this.seen(logId, credential.credentialId, credential.expiresAt)
     this.options.log({ level: "info", event: "join", logId, credentialId: credential.credentialId })
     return credential
   }
@@ -174,6 +175,7 @@ export class Access {
   async renew(logId: string, token: string): Promise<Credential> {
     const caller = await this.caller(logId, token)
     const credential = await this.issue(logId, caller.credentialId)
+    this.seen(logId, credential.credentialId, credential.expiresAt)
     this.options.log({ level: "info", event: "renew", logId, credentialId: credential.credentialId })
     return credential
   }

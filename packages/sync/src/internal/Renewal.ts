@@ -26,7 +26,8 @@ export interface RenewalOptions {
   readonly fetch: Fetch | undefined
   /** The app stores the new credential (without it, a family token is not exchanged: see below). */
   readonly onCredential: ((credential: DeviceCredential) => void) | undefined
-  readonly use: (token: string) => void
+  /** `fresh`: the credential id is new (a family token was exchanged): reconnect with it now. */
+  readonly use: (token: string, fresh: boolean) => void
   readonly gone: (why: "removed" | "deleted") => void
   readonly report: (error: unknown) => void
 }
@@ -74,12 +75,13 @@ export const make = (options: RenewalOptions): Renewal => {
         fetch: options.fetch
       })
       if (destroyed) return
+      const fresh = held.credentialId !== answer.credentialId
       credential = {
         token: answer.credential,
         credentialId: answer.credentialId,
         expiresAt: answer.expiresAt
       }
-      options.use(credential.token)
+      options.use(credential.token, fresh)
       try {
         options.onCredential?.(credential)
       } catch (error) {
