@@ -123,12 +123,19 @@ const EXPIRY_PATTERN = /^[1-9][0-9]{0,11}$/
 const sign = (secret: string, body: string): Buffer => createHmac("sha256", secret).update(body).digest()
 
 /**
- * A fresh credential id: 16 random bytes as 22 base64url characters.
+ * A fresh credential id: 16 random bytes as 22 base64url characters, never starting with `-`, so an
+ * operator's `relactation-relay revoke <log> <credentialId>` is never read as a flag (a draw starting
+ * with `-`, 1 in 64, is drawn again).
  *
  * @since 0.2.0
  * @category tokens
  */
-export const newCredentialId = (): string => randomBytes(16).toString("base64url")
+export const newCredentialId = (): string => {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url")
+    if (!id.startsWith("-")) return id
+  }
+}
 
 const expiryOf = (who: string, options: MintTokenOptions, fallback: number, max: number): number => {
   const ttl = options.ttlSeconds ?? fallback

@@ -120,6 +120,14 @@ describe("device credentials and join tokens", () => {
     )
   })
 
+  it("a fresh credential id never starts with '-', so the CLI never reads it as a flag", () => {
+    // 1 in 64 base64url draws starts with '-': 5,000 ids without the redraw would hold ~78 of them.
+    const ids = Array.from({ length: 5_000 }, () => mintCredential("secret", LOG, { now: NOW }).credentialId)
+    expect(ids.filter((id) => id.startsWith("-"))).toEqual([])
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
   it("the signature covers the kind: a join token is never a credential, nor the other way round", () => {
     const join = mintJoinToken("secret", LOG, { now: NOW })
     const credential = mintCredential("secret", LOG, { now: NOW })
