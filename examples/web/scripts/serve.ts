@@ -32,6 +32,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
+    // The relay's HTTP side too (credential renewal, devices): https, or http on this machine.
     "connect-src 'self' ws: wss: https: http://localhost:* http://127.0.0.1:*",
     "worker-src 'self'",
     "manifest-src 'self'",

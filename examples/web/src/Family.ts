@@ -2,9 +2,9 @@
 // (a new event, the connection status, the other phone's presence), and the small readings the
 // screens need that are not projections (who is called what, which entries were retracted).
 import { type Child, type Current, current, type DayEvent, type Event, isDayEvent } from "@relactation/core"
-import { type EventLog, openLog, type ProjectionOptions } from "@relactation/sync"
+import { type EventLog, joinLog, openLog, type ProjectionOptions } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
-import type { Link, Settings } from "./Link.js"
+import { type Link, type Settings, saveLink } from "./Link.js"
 
 /** The projection options for these settings and (when set) the child's profile. */
 export const projectionOptions = (settings: Settings, link: Link, child?: Child): ProjectionOptions => ({
@@ -16,6 +16,19 @@ export const projectionOptions = (settings: Settings, link: Link, child?: Child)
   ...(child?.sex === undefined ? {} : { sex: child.sex })
 })
 
+/**
+ * A link from an invite carries a join token: exchanged once at the relay for this phone's own
+ * credential, which replaces it in storage (so the URL in the browser's history is spent).
+ */
+export const redeemJoin = async (link: Link): Promise<Link> => {
+  if (link.join === undefined || link.token !== "") return link
+  const credential = await joinLog({ url: link.relay, logId: link.log, joinToken: link.join })
+  const { join: _spent, ...rest } = link
+  const redeemed = { ...rest, token: credential.token }
+  saveLink(redeemed)
+  return redeemed
+}
+
 /** Opens (or re-opens) the log the link names; resolves once this phone's own copy is loaded. */
 export const openFamily = (link: Link, settings: Settings): Promise<EventLog> =>
   openLog({
@@ -25,6 +38,8 @@ export const openFamily = (link: Link, settings: Settings): Promise<EventLog> =>
     url: link.relay,
     token: link.token,
     ...(link.key === undefined ? {} : { key: link.key }),
+    // The log renews this phone's credential by itself; keep the new one for the next start.
+    onCredential: (credential) => saveLink({ ...link, token: credential.token }),
     projections: projectionOptions(settings, link),
     presence: link.name === undefined ? {} : { name: link.name }
   })

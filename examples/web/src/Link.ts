@@ -9,7 +9,10 @@ import { parseFamilyKey } from "@relactation/sync"
 export interface Link {
   readonly relay: string
   readonly log: string
+  /** This phone's relay credential (empty until a join token was exchanged for it). */
   readonly token: string
+  /** A single-use join token from an invite, exchanged for `token` at the first start. */
+  readonly join?: string | undefined
   readonly caregiver: string
   readonly child: string
   readonly name: string | undefined
@@ -53,13 +56,15 @@ export const parseFragment = (hash: string): Link | undefined => {
   const relay = p.get("relay")
   const log = p.get("log")
   const token = p.get("token")
+  const join = p.get("join")
   const caregiver = p.get("caregiver")
-  if (!relay || !log || !token || !caregiver) return undefined
+  if (!relay || !log || !(token || join) || !caregiver) return undefined
   const key = p.get("key")
   return {
     relay,
     log,
-    token,
+    token: token ?? "",
+    ...(join ? { join } : {}),
     caregiver,
     child: p.get("child") || "child",
     name: p.get("name") ?? undefined,
@@ -107,12 +112,15 @@ export const replacesLink = (stored: Link, next: Link): boolean =>
   stored.key !== next.key ||
   stored.token !== next.token
 
-/** The link that joins another phone to the same log as `caregiver`. */
+/**
+ * The link that joins another phone to the same log as `caregiver`: with a join token (`join`, single
+ * use, a day) the new phone gets a credential of its own; `token` is for older shared links.
+ */
 export const formatLink = (origin: string, link: Omit<Link, "name">, name?: string): string => {
   const p = new URLSearchParams({
     relay: link.relay,
     log: link.log,
-    token: link.token,
+    ...(link.join ? { join: link.join } : { token: link.token }),
     caregiver: link.caregiver,
     child: link.child
   })

@@ -14,6 +14,7 @@ import { html } from "./html.js"
 import { languageName, time } from "./Format.js"
 import { choose, LANGUAGES, t } from "./I18n.js"
 import { formatLink, type Link, newId, type Settings, saveLink } from "./Link.js"
+import { DevicesSettings } from "./DevicesSettings.js"
 import { PlanEditor } from "./PlanScreen.js"
 
 const hours = Array.from({ length: 24 }, (_, h) => h)
@@ -31,10 +32,26 @@ const zones = (): Array<string> => {
   }
 }
 
-function Invite(props: { link: Link }) {
-  const [url] = useState(() => formatLink(location.origin, { ...props.link, caregiver: newId("cg-") }))
+function Invite(props: { link: Link; log: EventLog }) {
+  // A phone with a credential of its own invites with a join token (single use, a day), so the new
+  // phone gets its own; a phone on an older shared token shares that.
+  const [caregiver] = useState(() => newId("cg-"))
+  const [url, setUrl] = useState<string | undefined>(() =>
+    props.log.credentialId === undefined
+      ? formatLink(location.origin, { ...props.link, caregiver })
+      : undefined
+  )
+  useEffect(() => {
+    if (url !== undefined) return
+    props.log.invite().then(
+      ({ joinToken }) =>
+        setUrl(formatLink(location.origin, { ...props.link, caregiver, token: "", join: joinToken })),
+      () => setUrl(formatLink(location.origin, { ...props.link, caregiver }))
+    )
+  }, [url])
   const [qr, setQr] = useState<string | undefined>()
   useEffect(() => {
+    if (url === undefined) return
     QRCode.toDataURL(url, { margin: 1, width: 440, errorCorrectionLevel: "M" }).then(setQr, () =>
       setQr(undefined)
     )
@@ -45,7 +62,8 @@ function Invite(props: { link: Link }) {
     <p class="note">${t("settings.inviteNote")}</p>
     ${qr ? html`<img class="qr" src=${qr} alt=${t("settings.inviteQr")} width="220" height="220" />` : null}
     <p class="invite-link" aria-label=${t("settings.inviteLink")}>${url}</p>
-    <button class="big" onClick=${async () => {
+    <button class="big" disabled=${url === undefined} onClick=${async () => {
+      if (url === undefined) return
       try {
         if (navigator.share) await navigator.share({ title: t("settings.shareTitle"), url })
         else await navigator.clipboard.writeText(url)
@@ -228,8 +246,9 @@ export function SettingsScreen(props: {
         <button class="primary big" type="submit">${t("settings.saveName")}</button>
       </fieldset>
     </form>
-    <${Invite} link=${link} />
+    <${Invite} link=${link} log=${log} />
     <${EncryptionSettings} log=${log} link=${link} settings=${settings} />
+    <${DevicesSettings} log=${log} timeZone=${settings.timeZone} />
     <fieldset>
       <legend>${t("settings.export")}</legend>
       <div class="quick">

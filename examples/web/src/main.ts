@@ -7,7 +7,7 @@ import { render } from "preact"
 import { useState } from "preact/hooks"
 import { App } from "./App.js"
 import { loadShownChild } from "./Children.js"
-import { caregiverNames, openFamily, projectionOptions, childProfile } from "./Family.js"
+import { caregiverNames, openFamily, projectionOptions, childProfile, redeemJoin } from "./Family.js"
 import { html } from "./html.js"
 import { choose, setLanguage, t } from "./I18n.js"
 import {
@@ -113,11 +113,13 @@ const takeLink = async (): Promise<void> => {
 const start = async () => {
   setLanguage(choose(loadSettings().language, navigator.languages))
   await takeLink()
-  const link = loadLink()
-  if (!link) {
+  const stored = loadLink()
+  if (!stored) {
     render(html`<${Welcome} />`, root)
     return
   }
+  // An invite's join token works once: exchange it for this phone's own credential and keep that.
+  const link = await redeemJoin(stored)
   const settings = loadSettings()
   render(html`<p class="loading" role="status">${t("app.opening")}</p>`, root)
   const log = await openFamily(link, settings)

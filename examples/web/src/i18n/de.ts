@@ -420,5 +420,20 @@ export const de: Partial<Record<MessageKey, string>> = {
   "enc.openSealed": "Das verschlüsselte Protokoll öffnen",
   // Geräte und Zugang
   "status.removed": "Dieses Telefon wurde aus der Familie entfernt",
-  "status.deleted": "Dieses Familienprotokoll wurde vom Relay gelöscht"
+  "status.deleted": "Dieses Familienprotokoll wurde vom Relay gelöscht",
+  "devices.title": "Geräte",
+  "devices.note":
+    "Die Telefone dieser Familie. Ein entferntes Telefon kann nicht mehr abgleichen; was es schon hat, behält es.",
+  "devices.lastSeen": "zuletzt gesehen {{when}}",
+  "devices.neverSeen": "noch nicht gesehen",
+  "devices.unnamed": "Telefon ohne Namen",
+  "devices.thisPhone": "dieses Telefon",
+  "devices.remove": "Entfernen",
+  "devices.confirm":
+    "{{name}} aus der Familie entfernen? Es kann dann nicht mehr abgleichen, und ab jetzt geschriebene Einträge bleiben für es unlesbar.",
+  "devices.removeConfirmed": "Ja, entfernen",
+  "devices.cancel": "Abbrechen",
+  "devices.failed": "Das Relay war für die Geräteliste nicht erreichbar.",
+  "devices.familyToken":
+    "Dieses Telefon ist mit einem älteren gemeinsamen Link verbunden: Öffne einen neuen Einladungslink, um Geräte aufzulisten und zu entfernen."
 }

@@ -410,7 +410,22 @@ export const en = {
   "enc.openSealed": "Open the encrypted log",
   // Devices and access (the access work): status words, the Devices section of Settings.
   "status.removed": "This phone was removed from the family",
-  "status.deleted": "This family log was deleted from the relay"
+  "status.deleted": "This family log was deleted from the relay",
+  "devices.title": "Devices",
+  "devices.note":
+    "The phones of this family. A removed phone can no longer sync; it keeps what it already has.",
+  "devices.lastSeen": "last seen {{when}}",
+  "devices.neverSeen": "not seen yet",
+  "devices.unnamed": "Unnamed phone",
+  "devices.thisPhone": "this phone",
+  "devices.remove": "Remove",
+  "devices.confirm":
+    "Remove {{name}} from the family? It can no longer sync, and entries written from now on stay unreadable to it.",
+  "devices.removeConfirmed": "Yes, remove",
+  "devices.cancel": "Cancel",
+  "devices.failed": "Could not reach the relay for the list of devices.",
+  "devices.familyToken":
+    "This phone joined with an older shared link: open a new invite link to list and remove devices."
 } as const
 
 /** A key of the catalogs. */
