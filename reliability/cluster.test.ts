@@ -26,7 +26,7 @@ import { describe, expect, it } from "vitest"
 import * as Y from "yjs"
 import { type Served, serve } from "../packages/server/test/process.js"
 import { size } from "./size.js"
-import { type DocClient, docClient, EVENTS_MAP, eventMaker } from "./support/clients.js"
+import { appendedByLog, type DocClient, docClient, EVENTS_MAP, eventMaker } from "./support/clients.js"
 import { scenario } from "./support/scenario.js"
 
 const SECRET = randomBytes(32).toString("base64url")
@@ -171,12 +171,7 @@ describe("cluster", () => {
     await phase()
     writing = false
     await Promise.all(writers)
-    const expected = new Map<string, Set<string>>()
-    for (const client of clients) {
-      const ids = expected.get(client.logId) ?? new Set<string>()
-      for (const id of client.appended) ids.add(id)
-      expected.set(client.logId, ids)
-    }
+    const expected = appendedByLog(clients)
     const converged = () =>
       clients.every((client) => {
         const keys = client.keys()

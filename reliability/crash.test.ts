@@ -14,7 +14,7 @@ import { decodeEntry, isEvent } from "@relactation/core"
 import { DATABASE_FILE, mintToken } from "@relactation/server"
 import { between, prng, sleep, until } from "@relactation/testkit"
 import { size } from "./size.js"
-import { type DocClient, docClient, eventMaker, readStore } from "./support/clients.js"
+import { appendedByLog, type DocClient, docClient, eventMaker, readStore } from "./support/clients.js"
 import { type RelayProcess, startRelayProcess } from "./support/relayProcess.js"
 import { scenario } from "./support/scenario.js"
 
@@ -144,12 +144,7 @@ describe("crash", () => {
     writing = false
     await Promise.all(writers)
     // Every phone of a log holds every event appended on that log.
-    const expected = new Map<string, Set<string>>()
-    for (const client of clients) {
-      const ids = expected.get(client.logId) ?? new Set<string>()
-      for (const id of client.appended) ids.add(id)
-      expected.set(client.logId, ids)
-    }
+    const expected = appendedByLog(clients)
     const converged = () =>
       clients.every((client) => {
         const keys = client.keys()

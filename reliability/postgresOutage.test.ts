@@ -12,7 +12,7 @@ import { createRelay, mintToken, PostgresStorage, type RelayHandle } from "@rela
 import { between, type PostgresServer, sleep, startPostgres, until } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import { size } from "./size.js"
-import { type DocClient, docClient, EVENTS_MAP, eventMaker } from "./support/clients.js"
+import { appendedByLog, type DocClient, docClient, EVENTS_MAP, eventMaker } from "./support/clients.js"
 import { Y } from "./support/deps.js"
 import { scenario } from "./support/scenario.js"
 
@@ -132,12 +132,7 @@ describe("postgresOutage", () => {
 
     writing = false
     await Promise.all(writers)
-    const expected = new Map<string, Set<string>>()
-    for (const client of clients) {
-      const ids = expected.get(client.logId) ?? new Set<string>()
-      for (const id of client.appended) ids.add(id)
-      expected.set(client.logId, ids)
-    }
+    const expected = appendedByLog(clients)
     const complete = () =>
       clients.every((client) => {
         const keys = client.keys()

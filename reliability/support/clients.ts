@@ -216,3 +216,16 @@ export const readStore = (
     db.close()
   }
 }
+
+/** Every id the clients appended, per log: what every phone of that log must end up holding. */
+export const appendedByLog = (
+  clients: ReadonlyArray<{ readonly logId: string; readonly appended: ReadonlyArray<string> }>
+): Map<string, Set<string>> => {
+  const expected = new Map<string, Set<string>>()
+  for (const client of clients) {
+    const ids = expected.get(client.logId) ?? new Set<string>()
+    for (const id of client.appended) ids.add(id)
+    expected.set(client.logId, ids)
+  }
+  return expected
+}
