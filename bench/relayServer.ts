@@ -1,7 +1,8 @@
 /**
  * Our relay in its own process, for figure 7: `createRelay` with token auth and the embedded
  * SQLite store (default `synchronous: "full"`), exactly as `relactation-relay serve` runs it, except
- * that the per-IP connection rate limit is raised because every bench client comes from 127.0.0.1.
+ * that the per-address limits (connection rate, open sockets: 120/min and 256 by default) are raised
+ * because every bench client comes from 127.0.0.1.
  * Reports its port over IPC, closes on "close".
  */
 
@@ -14,7 +15,7 @@ const relay = await createRelay({
   port: 0,
   dataDir,
   secret,
-  limits: { connectionsPerIpPerMinute: 1_000_000 },
+  limits: { connectionsPerIpPerMinute: 1_000_000, maxSocketsPerAddress: 100_000 },
   log: () => {}
 })
 process.send?.({ type: "listening", port: relay.port })
