@@ -11,9 +11,10 @@
  * @since 0.2.0
  */
 import pg from "pg"
+import { GroupCommit } from "./internal/GroupCommit.js"
 import { classify, describeTarget, parsePostgresUrl } from "./internal/postgres/Errors.js"
 import { Merger } from "./internal/postgres/Merger.js"
-import { compact, groupCommit, type Sequenced, since } from "./internal/postgres/Queries.js"
+import { type Append, compact, groupCommit, type Sequenced, since } from "./internal/postgres/Queries.js"
 import { migrate } from "./internal/postgres/Schema.js"
 import type { SequencedLog, SharedStorage, StoredSize } from "./Storage.js"
 
@@ -37,13 +38,6 @@ export interface PostgresStorageOptions {
   readonly connectTimeoutMs?: number
 }
 
-interface QueuedAppend {
-  readonly logId: string
-  readonly update: Uint8Array
-  readonly resolve: (size: StoredSize & { readonly seq: number }) => void
-  readonly reject: (error: unknown) => void
-}
-
 /**
  * A {@link SharedStorage} in PostgreSQL.
  *
@@ -60,14 +54,16 @@ export class PostgresStorage implements SharedStorage {
   readonly target: string
   private readonly pool: pg.Pool
   private readonly merger = new Merger()
-  private queue: Array<QueuedAppend> = []
-  private commitScheduled = false
-  private inFlight: Promise<void> | undefined
+  /** Appends of one turn (or requested while the previous commit was under way) go in one transaction. */
+  private readonly appends: GroupCommit<Append, Sequenced>
   private closing: Promise<void> | undefined
 
   private constructor(pool: pg.Pool, target: string) {
     this.pool = pool
     this.target = target
+    this.appends = new GroupCommit((appends) =>
+      groupCommit(pool, appends).catch((error: unknown) => Promise.reject(classify(error)))
+    )
   }
 
   /**
@@ -159,33 +155,7 @@ export class PostgresStorage implements SharedStorage {
     } catch (error) {
       return Promise.reject(error)
     }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ logId, update, resolve, reject })
-      if (this.commitScheduled || this.inFlight !== undefined) return
-      this.commitScheduled = true
-      setImmediate(() => this.commit())
-    })
-  }
-
-  // One commit at a time, as with SQLite: what arrives meanwhile goes into the next one.
-  private commit(): void {
-    this.commitScheduled = false
-    if (this.inFlight !== undefined || this.queue.length === 0) return
-    const batch = this.queue
-    this.queue = []
-    this.inFlight = groupCommit(this.pool, batch).then(
-      (after: Array<Sequenced>) => {
-        this.inFlight = undefined
-        for (const [i, entry] of batch.entries()) entry.resolve(after[i] as Sequenced)
-        this.commit()
-      },
-      (error: unknown) => {
-        this.inFlight = undefined
-        const failure = classify(error)
-        for (const entry of batch) entry.reject(failure)
-        this.commit()
-      }
-    )
+    return this.appends.add({ logId, update })
   }
 
   /**
@@ -240,8 +210,7 @@ export class PostgresStorage implements SharedStorage {
   }
 
   private async shutdown(): Promise<void> {
-    this.commit()
-    while (this.inFlight !== undefined) await this.inFlight
+    await this.appends.flush()
     await this.merger.close()
     await this.pool.end()
   }

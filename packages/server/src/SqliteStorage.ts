@@ -15,6 +15,7 @@ import { dirname } from "node:path"
 import { Worker } from "node:worker_threads"
 import Database from "better-sqlite3"
 import type { CredentialStore } from "./Credentials.js"
+import { GroupCommit } from "./internal/GroupCommit.js"
 import { SqliteCredentials } from "./internal/SqliteCredentials.js"
 import { type Reply, type Request, sqliteWorker, type WorkerSetup } from "./internal/SqliteWorker.js"
 import type { Storage, StoredLog, StoredSize } from "./Storage.js"
@@ -50,13 +51,6 @@ const STUCK_AFTER_MS = 10_000
 // 2 added the access tables (credentials, used join tokens, deleted logs); a version-1 file gets
 // them at open, its updates untouched.
 const SCHEMA_VERSION = 2
-
-interface QueuedAppend {
-  readonly logId: string
-  readonly update: Uint8Array
-  readonly resolve: (size: StoredSize) => void
-  readonly reject: (error: unknown) => void
-}
 
 interface Pending {
   readonly since: number
@@ -141,11 +135,11 @@ export class SqliteStorage implements Storage {
   private readonly worker: Worker
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
-  /** Appends waiting for the next group commit. */
-  private queue: Array<QueuedAppend> = []
-  private commitScheduled = false
-  /** The commit on its way to the disk, if any. */
-  private inFlight: Promise<void> | undefined
+  /** Appends of one turn (or requested while the previous commit was under way) go in one transaction. */
+  private readonly appends = new GroupCommit<
+    { readonly logId: string; readonly update: Uint8Array },
+    StoredSize
+  >((appends) => this.send<Array<StoredSize>>({ id: this.nextId++, op: "commit", appends }))
   private closing: Promise<void> | undefined
   /** Why the worker stopped, if it stopped on its own. */
   private failure: Error | undefined
@@ -227,8 +221,7 @@ export class SqliteStorage implements Storage {
     this.failure ??= new Error(`the relay database stopped: ${error.message}`)
     for (const pending of this.pending.values()) pending.reject(this.failure)
     this.pending.clear()
-    for (const append of this.queue) append.reject(this.failure)
-    this.queue = []
+    this.appends.reject(this.failure)
     this.worker.unref()
   }
 
@@ -250,33 +243,7 @@ export class SqliteStorage implements Storage {
     } catch (error) {
       return Promise.reject(error)
     }
-    return new Promise<StoredSize>((resolve, reject) => {
-      this.queue.push({ logId, update, resolve, reject })
-      if (this.commitScheduled || this.inFlight !== undefined) return
-      this.commitScheduled = true
-      setImmediate(() => this.commit())
-    })
-  }
-
-  // One commit at a time: what arrives meanwhile waits for it and goes into the next one.
-  private commit(): void {
-    this.commitScheduled = false
-    if (this.inFlight !== undefined || this.queue.length === 0) return
-    const batch = this.queue
-    this.queue = []
-    const appends = batch.map(({ logId, update }) => ({ logId, update }))
-    this.inFlight = this.send<Array<StoredSize>>({ id: this.nextId++, op: "commit", appends }).then(
-      (sizes) => {
-        this.inFlight = undefined
-        for (const [i, entry] of batch.entries()) entry.resolve(sizes[i] as StoredSize)
-        this.commit()
-      },
-      (error: unknown) => {
-        this.inFlight = undefined
-        for (const entry of batch) entry.reject(error)
-        this.commit()
-      }
-    )
+    return this.appends.add({ logId, update })
   }
 
   /** @since 0.1.0 */
@@ -327,8 +294,7 @@ export class SqliteStorage implements Storage {
       return
     }
     // Appends already requested are committed, not dropped: they go ahead of the close.
-    this.commit()
-    while (this.inFlight !== undefined) await this.inFlight
+    await this.appends.flush()
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()))
     await this.send({ id: this.nextId++, op: "close" }).catch(() => {})
     await exited
