@@ -10,11 +10,19 @@ const MINUTE = 60_000
 const HOUR = 3_600_000
 const DAY = 86_400_000
 
-const digit = (s: string, i: number): number => {
+/**
+ * The digit at `s[i]`, or `NaN` for any other character (so a sum or comparison built from it
+ * fails too). The one digit reader of the fast instant paths (`utcTimeOfDayMs`, `instantMs`).
+ *
+ * @internal
+ */
+export const digit = (s: string, i: number): number => {
   const d = s.charCodeAt(i) - 48
   return d >= 0 && d <= 9 ? d : Number.NaN
 }
-const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
+
+/** The two-digit number at `s[i]`, `s[i + 1]`; `NaN` unless both are digits. @internal */
+export const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
 
 /**
  * The milliseconds since UTC midnight of an instant of one of the two shapes `instantMs`

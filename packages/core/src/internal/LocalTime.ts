@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { isoSecondPrefix } from "./InstantText.js"
+import { digit, isoSecondPrefix, two } from "./InstantText.js"
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -293,12 +293,6 @@ export const localDayHours = (timeZone: string, date: string, dayStartHour = 0):
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-const digit = (s: string, i: number): number => {
-  const d = s.charCodeAt(i) - 48
-  return d >= 0 && d <= 9 ? d : Number.NaN
-}
-const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
 
 /**
  * `Date.parse` of an ISO UTC instant, without its cost for the two shapes events use
