@@ -5,13 +5,9 @@
 import { readFile } from "node:fs/promises"
 import { describe, expect, it } from "vitest"
 import { browserSuite, type Phone, screenshot, statusOf } from "./harness.js"
+import { berlinInput, DAY, logMedication, logWeighIn, saveChildProfile } from "./steps.js"
 
 const suite = browserSuite()
-
-const DAY = 86_400_000
-/** `YYYY-MM-DDTHH:MM` of an instant in Berlin, the zone the test phones are in. */
-const berlinInput = (ms: number): string =>
-  new Date(ms).toLocaleString("sv-SE", { timeZone: "Europe/Berlin" }).replace(" ", "T").slice(0, 16)
 
 const entriesOf = (phone: Phone) =>
   phone.page.getByRole("list", { name: "Today’s entries" }).getByRole("listitem")
@@ -147,12 +143,7 @@ describe("one phone", () => {
     const now = Date.now()
 
     // Child born 35 days ago; weighed at birth, at 4 weeks and today (back-dated entries).
-    await page.getByRole("button", { name: "Settings" }).click()
-    await page.getByLabel("Child’s name").fill("Mia")
-    await page.getByLabel("Birth date").fill(berlinInput(now - 35 * DAY).slice(0, 10))
-    await page.getByLabel("Sex (for the WHO growth reference)").selectOption("female")
-    await page.getByRole("button", { name: "Save child profile" }).click()
-    await page.getByRole("status").filter({ hasText: "Child profile saved" }).waitFor()
+    await saveChildProfile(page, { name: "Mia", born: now - 35 * DAY, sex: "female" })
     await page.getByLabel("Theme").selectOption("dark")
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark")
     await page.getByRole("img", { name: "QR code of the invite link" }).waitFor()
@@ -164,19 +155,9 @@ describe("one phone", () => {
       [7, 4150],
       [0, 4300]
     ] as const) {
-      await page.getByRole("button", { name: "+ Weigh-in" }).click()
-      await page.getByLabel("Weight (g)").fill(String(grams))
-      await page
-        .getByLabel("Time", { exact: true })
-        .fill(berlinInput(now - daysAgo * DAY + (daysAgo === 0 ? -60_000 : 0)))
-      await page.getByRole("button", { name: "Save" }).click()
-      await page.getByRole("status").filter({ hasText: "Weigh-in saved" }).waitFor()
+      await logWeighIn(page, grams, berlinInput(now - daysAgo * DAY + (daysAgo === 0 ? -60_000 : 0)))
     }
-
-    await page.getByRole("button", { name: "+ Medication" }).click()
-    await page.getByLabel("Medication name").fill("Domperidone")
-    await page.getByRole("button", { name: "Save" }).click()
-    await page.getByRole("status").filter({ hasText: "Medication saved" }).waitFor()
+    await logMedication(page, "Domperidone")
 
     await page.getByRole("button", { name: "History" }).click()
     await page.getByRole("img", { name: /Supplement \(ml\) by milk/ }).waitFor()

@@ -6,11 +6,9 @@
 import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
 import { browserSuite, screenshot, statusOf } from "./harness.js"
+import { berlinInput, DAY, logWeighIn, saveChildProfile } from "./steps.js"
 
 const suite = browserSuite()
-const DAY = 86_400_000
-const berlinInput = (ms: number): string =>
-  new Date(ms).toLocaleString("sv-SE", { timeZone: "Europe/Berlin" }).replace(" ", "T").slice(0, 16)
 
 /** How many plan events this phone's log holds (retracted ones included). */
 const planEvents = (page: Page): Promise<number> =>
@@ -134,12 +132,7 @@ describe("the plan in the app", () => {
     const a = await suite.phone("phoneA", family.link("caregiver-a", "Alex"))
     const { page } = a
     const now = Date.now()
-    await page.getByRole("button", { name: "Settings" }).click()
-    await page.getByLabel("Child’s name").fill("Mia")
-    await page.getByLabel("Birth date").fill(berlinInput(now - 45 * DAY).slice(0, 10))
-    await page.getByLabel("Sex (for the WHO growth reference)").selectOption("female")
-    await page.getByRole("button", { name: "Save child profile" }).click()
-    await page.getByRole("status").filter({ hasText: "Child profile saved" }).waitFor()
+    await saveChildProfile(page, { name: "Mia", born: now - 45 * DAY, sex: "female" })
     await fillPlan(page, {
       "Latches a day": "8",
       "Pumped a day (ml)": "100",
@@ -159,11 +152,7 @@ describe("the plan in the app", () => {
       [`${fortyDaysAgo}T12:00`, 3400],
       [berlinInput(now), 4400]
     ] as const) {
-      await page.getByRole("button", { name: "+ Weigh-in" }).click()
-      await page.getByLabel("Weight (g)").fill(String(grams))
-      await page.getByLabel("Time", { exact: true }).fill(time)
-      await page.getByRole("button", { name: "Save" }).click()
-      await page.getByRole("status").filter({ hasText: "Weigh-in saved" }).waitFor()
+      await logWeighIn(page, grams, time)
     }
     await page.getByRole("button", { name: "+ Pump" }).click()
     await page.getByLabel("Amount pumped (ml)").fill("120")

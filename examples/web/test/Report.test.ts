@@ -7,13 +7,10 @@ import { promisify } from "node:util"
 import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
 import { browserSuite, screenshot } from "./harness.js"
+import { berlinInput as berlin, DAY, logMedication, logWeighIn, saveChildProfile } from "./steps.js"
 
 const run = promisify(execFile)
 const suite = browserSuite()
-
-const DAY = 86_400_000
-const berlin = (ms: number): string =>
-  new Date(ms).toLocaleString("sv-SE", { timeZone: "Europe/Berlin" }).replace(" ", "T").slice(0, 16)
 
 const downloadOf = async (page: Page, button: string) => {
   const [download] = await Promise.all([
@@ -31,22 +28,11 @@ describe("the clinician's report from the app", () => {
     const now = Date.now()
     const today = berlin(now).slice(0, 10)
 
-    await page.getByRole("button", { name: "Settings" }).click()
-    await page.getByLabel("Child’s name").fill("Zoë")
-    await page.getByLabel("Birth date").fill(berlin(now - 20 * DAY).slice(0, 10))
-    await page.getByRole("button", { name: "Save child profile" }).click()
-    await page.getByRole("status").filter({ hasText: "Child profile saved" }).waitFor()
+    await saveChildProfile(page, { name: "Zoë", born: now - 20 * DAY })
 
     await page.getByRole("button", { name: "Today" }).click()
-    await page.getByRole("button", { name: "+ Weigh-in" }).click()
-    await page.getByLabel("Weight (g)").fill("3810")
-    await page.getByLabel("Time", { exact: true }).fill(berlin(now - 60_000))
-    await page.getByRole("button", { name: "Save" }).click()
-    await page.getByRole("status").filter({ hasText: "Weigh-in saved" }).waitFor()
-    await page.getByRole("button", { name: "+ Medication" }).click()
-    await page.getByLabel("Medication name").fill("Domperidone")
-    await page.getByRole("button", { name: "Save" }).click()
-    await page.getByRole("status").filter({ hasText: "Medication saved" }).waitFor()
+    await logWeighIn(page, 3810, berlin(now - 60_000))
+    await logMedication(page, "Domperidone")
 
     await page.getByRole("button", { name: "Settings" }).click()
     await screenshot("report", "01-export", phone)
