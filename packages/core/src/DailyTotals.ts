@@ -114,6 +114,8 @@ export interface DailyTotalsState {
   readonly set: EventSet
   /** @internal */
   readonly days: Days
+  /** @internal which reader of `days` this is (two projections may share them); default 0 */
+  readonly reader?: 0 | 1
   /** @internal the last result read */
   result: DailyTotals | undefined
   /** @internal whether an entry changed the result since it was read */
@@ -163,7 +165,7 @@ const totalsOf = (acc: DayAcc): DayTotals => {
 // previous list is copied and only those days are rebuilt; otherwise the list is made again from
 // the days' cached objects. Either way an unchanged day keeps its object.
 const daysOf = (state: DailyTotalsState, previous: ReadonlyArray<DayTotals> | undefined) => {
-  const { order, dirty, reshaped } = readDays(state.days)
+  const { order, dirty, reshaped } = readDays(state.days, state.reader)
   if (previous === undefined || reshaped) return order.map(totalsOf)
   if (dirty.length === 0) return previous
   const list = previous.slice()

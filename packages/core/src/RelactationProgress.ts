@@ -108,6 +108,8 @@ export interface RelactationProgressState {
   readonly set: EventSet
   /** @internal */
   readonly days: Days
+  /** @internal which reader of `days` this is (two projections may share them); default 0 */
+  readonly reader?: 0 | 1
   /** @internal the last result read */
   result: RelactationProgress | undefined
   /** @internal whether an entry changed the result since it was read */
@@ -172,7 +174,7 @@ const allDays = (order: ReadonlyArray<DayAcc>): Array<ProgressDay> => {
 // The list of days brought up to date: a changed day changes its own averages and those of the
 // 6 days after it; a day added at the end is new. Anything else rebuilds the list.
 const daysOf = (state: RelactationProgressState, previous: ReadonlyArray<ProgressDay> | undefined) => {
-  const { order, dirty, reshaped } = readDays(state.days)
+  const { order, dirty, reshaped } = readDays(state.days, state.reader)
   if (previous === undefined || reshaped) return { order, days: allDays(order) }
   if (dirty.length === 0) return { order, days: previous }
   const days = previous.slice()

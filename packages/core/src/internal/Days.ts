@@ -50,8 +50,8 @@ export interface DayAcc {
    * on a DST day; `undefined` until the day's first fact).
    */
   bounds: Bounds | null | undefined
-  /** Listed in `Days.dirty`. */
-  dirty: boolean
+  /** The readers whose `Days.dirty` list holds this day (a bit per reader). */
+  dirty: number
   /** Whatever a projection derives from the day, kept until the day changes. */
   cached: unknown
 }
@@ -73,24 +73,30 @@ export interface Days {
    * first read: a batch fold, which reads once at the end, sorts once instead.
    */
   live: boolean
-  /** Days changed (or added) since {@link takeChanges}. */
-  dirty: Array<DayAcc>
-  /** A day was added before the last one or removed since {@link takeChanges}. */
-  reshaped: boolean
+  /**
+   * Per reader (one per projection reading these days: `dailyTotals` and `relactationProgress`
+   * may share them), the days changed (or added) since that reader's last {@link readDays}.
+   */
+  readonly dirty: Array<Array<DayAcc>>
+  /** Every reader's bit. */
+  readonly all: number
+  /** Per reader (a bit each): a day was added before the last one or removed since its last read. */
+  reshaped: number
   /** The day touched last: a log in time order hits it without a Map lookup. */
   last: DayAcc | undefined
 }
 
 /** @internal */
-export const makeDays = (options: DayOptions): Days => ({
+export const makeDays = (options: DayOptions, readers: 1 | 2 = 1): Days => ({
   options,
   zone: zoneOffsets(options.timeZone),
   dayStartMs: options.dayStartHour * HOUR,
   map: new Map(),
   order: [],
   live: false,
-  dirty: [],
-  reshaped: false,
+  dirty: readers === 1 ? [[]] : [[], []],
+  all: readers === 1 ? 1 : 3,
+  reshaped: 0,
   last: undefined
 })
 
@@ -113,7 +119,7 @@ const newDay = (day: number): DayAcc => ({
   medications: 0,
   date: undefined,
   bounds: undefined,
-  dirty: false,
+  dirty: 0,
   cached: undefined
 })
 
@@ -148,7 +154,7 @@ const dayOf = (days: Days, dayNumber: number): DayAcc => {
       if (n === 0 || order[n - 1]!.day < dayNumber) order.push(acc)
       else if (days.live) order.splice(dayIndex(order, dayNumber), 0, acc)
       else days.order = undefined
-      if (days.order !== order || order[order.length - 1] !== acc) days.reshaped = true
+      if (days.order !== order || order[order.length - 1] !== acc) days.reshaped = days.all
     }
   }
   days.last = acc
@@ -207,9 +213,11 @@ export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
     if (acc.bounds === undefined) acc.bounds = boundsOf(days.zone, days.dayStartMs, acc.day)
   }
   acc.cached = undefined
-  if (!acc.dirty) {
-    acc.dirty = true
-    days.dirty.push(acc)
+  const all = days.all
+  if (acc.dirty !== all) {
+    const lists = days.dirty
+    for (let r = 0; r < lists.length; r++) if ((acc.dirty & (1 << r)) === 0) lists[r]!.push(acc)
+    acc.dirty = all
   }
   acc.events += sign
   switch (fact.type) {
@@ -260,7 +268,7 @@ export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
   if (acc.events === 0) {
     days.map.delete(acc.day)
     days.last = undefined
-    days.reshaped = true
+    days.reshaped = days.all
     const order = days.order
     if (order !== undefined) {
       if (days.live) order.splice(dayIndex(order, acc.day), 1)
@@ -277,7 +285,8 @@ export const contribute = (days: Days, fact: Fact, sign: 1 | -1): void => {
  * @internal
  */
 export const readDays = (
-  days: Days
+  days: Days,
+  reader: 0 | 1 = 0
 ): {
   readonly order: ReadonlyArray<DayAcc>
   readonly dirty: ReadonlyArray<DayAcc>
@@ -285,15 +294,16 @@ export const readDays = (
 } => {
   days.live = true
   let order = days.order
-  const reshaped = days.reshaped || order === undefined
+  const bit = 1 << reader
+  const reshaped = (days.reshaped & bit) !== 0 || order === undefined
   if (order === undefined) {
     order = [...days.map.values()].sort((a, b) => a.day - b.day)
     days.order = order
   }
-  const dirty = days.dirty
-  for (const acc of dirty) acc.dirty = false
-  days.dirty = []
-  days.reshaped = false
+  const dirty = days.dirty[reader]!
+  for (const acc of dirty) acc.dirty &= ~bit
+  days.dirty[reader] = []
+  days.reshaped &= ~bit
   return { order, dirty, reshaped }
 }
 
@@ -319,4 +329,99 @@ export const daySink: Sink<{ readonly days: Days }> = {
   relevant: isDayFact,
   add: (state, fact) => contribute(state.days, fact, 1),
   remove: (state, fact) => contribute(state.days, fact, -1)
+}
+
+/**
+ * The sums of one day as plain numbers, in this order: day, events, latches, latchSec,
+ * nightLatches, bySide (left, right, both), pumps, pumpSec, pumpedCenti, supplements,
+ * supplementCenti, byMilk (formula, expressed, donor), byVia (bottle, cup, syringe, spoon, finger,
+ * sns), duringLatch, weighIns, medications.
+ *
+ * @internal
+ */
+export type DayRow = ReadonlyArray<number>
+
+const ROW_LENGTH = 25
+
+/**
+ * The days' sums as rows, sorted by day.
+ *
+ * @internal
+ */
+export const dayRows = (days: Days): Array<DayRow> =>
+  [...days.map.values()]
+    .sort((a, b) => a.day - b.day)
+    .map((d) => [
+      d.day,
+      d.events,
+      d.latches,
+      d.latchSec,
+      d.nightLatches,
+      d.bySide.left,
+      d.bySide.right,
+      d.bySide.both,
+      d.pumps,
+      d.pumpSec,
+      d.pumpedCenti,
+      d.supplements,
+      d.supplementCenti,
+      d.byMilk.formula,
+      d.byMilk.expressed,
+      d.byMilk.donor,
+      d.byVia.bottle,
+      d.byVia.cup,
+      d.byVia.syringe,
+      d.byVia.spoon,
+      d.byVia.finger,
+      d.byVia.sns,
+      d.duringLatch,
+      d.weighIns,
+      d.medications
+    ])
+
+/**
+ * Puts rows (from {@link dayRows}) into empty days; `false` when they are malformed (then the
+ * days are left partly filled: the caller starts over).
+ *
+ * @internal
+ */
+export const restoreDays = (days: Days, rows: unknown): boolean => {
+  if (!Array.isArray(rows)) return false
+  let previous = Number.NEGATIVE_INFINITY
+  for (const row of rows as ReadonlyArray<unknown>) {
+    if (!Array.isArray(row) || row.length !== ROW_LENGTH || !row.every(Number.isFinite)) return false
+    const r = row as ReadonlyArray<number>
+    const day = r[0]!
+    if (!Number.isInteger(day) || day <= previous || r[1]! <= 0) return false
+    previous = day
+    const acc = newDay(day)
+    acc.events = r[1]!
+    acc.latches = r[2]!
+    acc.latchSec = r[3]!
+    acc.nightLatches = r[4]!
+    acc.bySide.left = r[5]!
+    acc.bySide.right = r[6]!
+    acc.bySide.both = r[7]!
+    acc.pumps = r[8]!
+    acc.pumpSec = r[9]!
+    acc.pumpedCenti = r[10]!
+    acc.supplements = r[11]!
+    acc.supplementCenti = r[12]!
+    acc.byMilk.formula = r[13]!
+    acc.byMilk.expressed = r[14]!
+    acc.byMilk.donor = r[15]!
+    acc.byVia.bottle = r[16]!
+    acc.byVia.cup = r[17]!
+    acc.byVia.syringe = r[18]!
+    acc.byVia.spoon = r[19]!
+    acc.byVia.finger = r[20]!
+    acc.byVia.sns = r[21]!
+    acc.duringLatch = r[22]!
+    acc.weighIns = r[23]!
+    acc.medications = r[24]!
+    days.map.set(day, acc)
+    days.order?.push(acc)
+  }
+  days.reshaped = days.all
+  return true
 }
