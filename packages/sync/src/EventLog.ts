@@ -25,9 +25,10 @@ import { Awareness } from "y-protocols/awareness"
 import * as Y from "yjs"
 import * as Connection from "./Connection.js"
 import { parseFamilyKey } from "./FamilyKey.js"
-import type { DeviceAccess } from "./Devices.js"
+import { type DeviceAccess, readCredential } from "./Devices.js"
 import * as Devices from "./internal/DeviceAccess.js"
 import * as Renewal from "./internal/Renewal.js"
+import * as Rotation from "./internal/Rotation.js"
 import { checkOptions, resolveAdapter } from "./internal/checkOptions.js"
 import * as Checkpoint from "./internal/Checkpoint.js"
 import * as CheckpointWriter from "./internal/CheckpointWriter.js"
@@ -300,6 +301,24 @@ export const openLogWith = async (
 
   const doc = new Y.Doc()
   const map = doc.getMap<unknown>(EVENTS_MAP)
+  // A sealed log's key rotation: this device's key pair, the epochs wrapped for it, new epochs
+  // when a device is removed (the relay requests go through `devices`, made below).
+  const openedWith = options.token === undefined ? undefined : readCredential(options.token)?.credentialId
+  let credentialNow = (): string | undefined => openedWith
+  const rotation =
+    epochs === undefined || familyKey === undefined || Result.isFailure(familyKey)
+      ? undefined
+      : Rotation.make({
+          logId: options.logId,
+          doc,
+          epochs,
+          key: familyKey.success,
+          store: adapter.deviceKeys,
+          credentialId: () => credentialNow(),
+          list: () => devices.list(),
+          // Reported like the credential's renewal: both are this device's access, not app listeners.
+          report: (error) => report(error, "onCredential")
+        })
   const checkpointOption = options.checkpoint ?? {}
   let restored: Restore.Restored
   try {
@@ -311,6 +330,7 @@ export const openLogWith = async (
       options: options.projections,
       useCheckpoint: checkpointOption !== false,
       codec,
+      afterLoad: rotation?.load,
       onFirst:
         options.onFirstProjections === undefined
           ? undefined
@@ -323,6 +343,7 @@ export const openLogWith = async (
             }
     })
   } catch (error) {
+    rotation?.destroy()
     doc.destroy()
     throw error
   }
@@ -331,6 +352,7 @@ export const openLogWith = async (
     // Every sealed entry on this device failed authentication: the key is not this log's. Nothing
     // was written; the stored document stays as it was.
     await session.close().catch(() => {})
+    rotation?.destroy()
     doc.destroy()
     throw new InvalidLogOptions({
       option: "key",
@@ -386,6 +408,7 @@ export const openLogWith = async (
   // New key epochs (device removal): seal with the newest, open again what lacked a key.
   const offEpochs = epochs?.onChange(() => intake.refresh())
   if (epochs !== undefined) internals.epochs?.(epochs, doc)
+  rotation?.start()
 
   const awareness = new Awareness(doc)
   const presence = Presence.make(awareness, {
@@ -433,20 +456,30 @@ export const openLogWith = async (
           use: (token, fresh) => {
             connection.setToken?.(token, fresh)
             devices.sync()
+            rotation?.sync()
           },
           gone: (why) => connection.end?.(why),
           report: (error) => report(error, "onCredential")
         })
       : undefined
+  credentialNow = () => renewal?.current()?.credentialId ?? openedWith
   const devices = Devices.make({
     url: options.url,
     logId,
     doc,
     credential: () => renewal?.current(),
     name: options.presence?.name,
-    fetch: options.fetch
+    fetch: options.fetch,
+    ...(rotation === undefined ? {} : { afterRemoval: rotation.afterRemoval })
   })
   devices.sync()
+  if (rotation !== undefined) {
+    rotation.sync()
+    // Online again: publish this device's key and wrap the current epoch for whoever lacks it.
+    connection.onStatus((status) => {
+      if (status === "synced") rotation.sync()
+    })
+  }
 
   let closing: Promise<void> | undefined
   const closedWaiters = new Set<(error: LogClosed) => void>()
@@ -539,6 +572,19 @@ export const openLogWith = async (
     flush
   })
 
+  // The entries' problems, then the key records' (wraps and device keys that do not open).
+  let lastProblems:
+    | readonly [ReadonlyArray<unknown>, ReadonlyArray<unknown>, EventLog["problems"]]
+    | undefined
+  const problems = (): EventLog["problems"] => {
+    const keyProblems = rotation?.problems ?? []
+    if (keyProblems.length === 0) return index.problems
+    if (lastProblems?.[0] !== index.problems || lastProblems[1] !== keyProblems) {
+      lastProblems = [index.problems, keyProblems, [...index.problems, ...keyProblems]]
+    }
+    return lastProblems[2]
+  }
+
   const log: EventLog = {
     logId,
     append,
@@ -547,7 +593,7 @@ export const openLogWith = async (
       return index.events
     },
     get problems() {
-      return index.problems
+      return problems()
     },
     sealed: codec.sealed,
     get dailyTotals() {
@@ -628,6 +674,7 @@ export const openLogWith = async (
         await checkpoints?.close()
         sessions.destroy()
         presence.destroy()
+        rotation?.destroy()
         renewal?.destroy()
         connection.destroy()
         awareness.destroy()

@@ -15,6 +15,7 @@ import { Layer } from "effect"
 import * as Y from "yjs"
 import {
   type CheckpointStore,
+  type DeviceKeyStore,
   Persistence,
   type PersistenceAdapter,
   type PersistenceSession
@@ -149,6 +150,23 @@ export const checkpoints = (path: string): CheckpointStore => ({
 })
 
 /**
+ * A sealed log's device key next to the log's file: `<path>.device`, the private key sealed
+ * under the log's local checkpoint key (never in clear on disk), replaced whole like the
+ * checkpoint.
+ *
+ * @since 0.2.0
+ * @category adapters
+ */
+export const deviceKeys = (path: string): DeviceKeyStore => ({
+  holds: "bytes",
+  read: async () => {
+    const bytes = await readIfExists(`${path}.device`)
+    return bytes.length === 0 ? undefined : bytes
+  },
+  write: (_logId, bytes) => writeDurably(`${path}.device`, bytes)
+})
+
+/**
  * The file adapter: the document of the log is kept in the file at `path` (the folder is
  * created), its checkpoint in `<path>.checkpoint`. One file holds one log; do not open it from
  * two processes at once.
@@ -159,6 +177,7 @@ export const checkpoints = (path: string): CheckpointStore => ({
 export const adapter = (path: string): PersistenceAdapter => ({
   kind: "file",
   checkpoints: checkpoints(path),
+  deviceKeys: deviceKeys(path),
   open: async (_logId, doc) => {
     const origin = Symbol("@relactation/sync/file")
     try {

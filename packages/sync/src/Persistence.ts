@@ -50,7 +50,34 @@ export interface PersistenceAdapter {
   readonly kind: string
   readonly open: (logId: string, doc: Y.Doc) => Promise<PersistenceSession>
   readonly checkpoints?: CheckpointStore
+  /**
+   * Where a sealed log keeps this device's key pair (the one later key epochs are wrapped for).
+   * Without it the device makes a new pair at every open and waits for another device to wrap the
+   * current epoch for it again. @since 0.2.0
+   */
+  readonly deviceKeys?: DeviceKeyStore
 }
+
+/**
+ * Where a sealed log keeps this device's ECDH P-256 key pair, one per log. `holds: "keys"` keeps
+ * the `CryptoKeyPair` itself (IndexedDB stores it by structured clone, the private key
+ * non-extractable); `holds: "bytes"` keeps the private key as bytes the log sealed under its
+ * local checkpoint key (files). A pair that cannot be read is replaced by a new one.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type DeviceKeyStore =
+  | {
+      readonly holds: "keys"
+      readonly read: (logId: string) => Promise<CryptoKeyPair | undefined>
+      readonly write: (logId: string, pair: CryptoKeyPair) => Promise<void>
+    }
+  | {
+      readonly holds: "bytes"
+      readonly read: (logId: string) => Promise<Uint8Array | undefined>
+      readonly write: (logId: string, bytes: Uint8Array) => Promise<void>
+    }
 
 /**
  * What `openLog` accepts as `persistence`. `file` works only with `openLog` from
@@ -139,6 +166,50 @@ const indexedDbCheckpoints: CheckpointStore = {
   }
 }
 
+const DEVICE_KEY_DB = "relactation-device-keys"
+
+const deviceKeyDb = async (): Promise<IDBDatabase> => {
+  const open = indexedDB.open(DEVICE_KEY_DB, 1)
+  open.onupgradeneeded = () => open.result.createObjectStore("pairs")
+  return request(open)
+}
+
+const isKeyPair = (value: unknown): value is CryptoKeyPair =>
+  typeof value === "object" &&
+  value !== null &&
+  (value as CryptoKeyPair).privateKey instanceof CryptoKey &&
+  (value as CryptoKeyPair).publicKey instanceof CryptoKey
+
+// The device's key pair per log, stored as CryptoKeys (structured clone): the private key stays
+// non-extractable, so not even this page's scripts can read its bytes.
+const indexedDbDeviceKeys: DeviceKeyStore = {
+  holds: "keys",
+  read: async (logId) => {
+    if (typeof indexedDB === "undefined") return undefined
+    const db = await deviceKeyDb()
+    try {
+      const value: unknown = await request(db.transaction("pairs").objectStore("pairs").get(logId))
+      return isKeyPair(value) ? value : undefined
+    } finally {
+      db.close()
+    }
+  },
+  write: async (logId, pair) => {
+    const db = await deviceKeyDb()
+    try {
+      const tx = db.transaction("pairs", "readwrite")
+      tx.objectStore("pairs").put(pair, logId)
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve()
+        tx.onerror = () => reject(tx.error)
+        tx.onabort = () => reject(tx.error)
+      })
+    } finally {
+      db.close()
+    }
+  }
+}
+
 /**
  * IndexedDB through y-indexeddb, database name `relactation:<logId>`. The browser default. Its
  * checkpoints live in the database `relactation-checkpoints`, one record per log.
@@ -149,6 +220,7 @@ const indexedDbCheckpoints: CheckpointStore = {
 export const indexedDbAdapter: PersistenceAdapter = {
   kind: "indexeddb",
   checkpoints: indexedDbCheckpoints,
+  deviceKeys: indexedDbDeviceKeys,
   open: async (logId, doc) => {
     if (typeof indexedDB === "undefined") {
       throw new PersistenceError({

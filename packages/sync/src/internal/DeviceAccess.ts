@@ -26,6 +26,12 @@ export interface DeviceAccessOptions {
   readonly afterRemoval?: (credentialId: string) => Promise<void>
 }
 
+/** The relay's answer to `GET /logs/<id>/devices`. */
+export interface RelayList {
+  readonly self: string | null
+  readonly devices: ReadonlyArray<{ credentialId: string; lastSeen: number | null; revoked: boolean }>
+}
+
 const LOCAL_RECORD = Symbol.for("@relactation/sync/device-record")
 
 const nameOf = (record: unknown): string | undefined => {
@@ -35,7 +41,12 @@ const nameOf = (record: unknown): string | undefined => {
 
 export const make = (
   options: DeviceAccessOptions
-): DeviceAccess & { readonly setName: (name: string | undefined) => void; readonly sync: () => void } => {
+): DeviceAccess & {
+  readonly setName: (name: string | undefined) => void
+  readonly sync: () => void
+  /** The relay's list of this log's credentials, the removed ones included. */
+  readonly list: () => Promise<RelayList>
+} => {
   const records = options.doc.getMap<unknown>(DEVICES_MAP)
   let name = options.name
 
@@ -87,12 +98,13 @@ export const make = (
       sync()
     },
     sync,
+    list: () => {
+      held()
+      return request<RelayList>("devices", "GET")
+    },
     devices: async () => {
       held()
-      const answer = await request<{
-        self: string | null
-        devices: ReadonlyArray<{ credentialId: string; lastSeen: number | null; revoked: boolean }>
-      }>("devices", "GET")
+      const answer = await request<RelayList>("devices", "GET")
       return answer.devices
         .filter((device) => !device.revoked)
         .map(

@@ -30,6 +30,8 @@ export interface EpochKeys {
 export interface Epochs extends LogKeys {
   /** Every epoch this device holds a secret for, ascending. */
   readonly known: ReadonlyArray<number>
+  /** The secrets of the later epochs (above 0) this device holds, to wrap for another device. */
+  readonly secrets: ReadonlyArray<EpochSecret>
   /**
    * Adds later epochs' secrets (each epoch above 0, once; a known epoch is ignored); resolves with
    * the current epoch once their keys are derived. Rejects with a `RangeError` on a bad epoch number.
@@ -55,6 +57,9 @@ export const make = async (
     },
     get known() {
       return [0, ...secrets.map((s) => s.epoch)].sort((a, b) => a - b)
+    },
+    get secrets() {
+      return secrets
     },
     entryKey: (epoch) => keys.entryKey(epoch),
     presenceKey: (epoch) => keys.presenceKey(epoch),

@@ -46,6 +46,8 @@ export const restore = async (args: {
   readonly useCheckpoint: boolean
   /** How map entries decode (plaintext, or sealed: opened before the index is built). */
   readonly codec: EntryCodec
+  /** Runs once the document is loaded, before any entry is decoded (a sealed log's key epochs). */
+  readonly afterLoad?: (() => Promise<void>) | undefined
   /** Called with the checkpoint's projections, before the document is loaded. */
   readonly onFirst: ((first: FirstProjections) => void) | undefined
 }): Promise<Restored> => {
@@ -62,6 +64,7 @@ export const restore = async (args: {
 
   const session = await guarded(adapter.kind, "open", () => adapter.open(logId, doc))
   try {
+    await args.afterLoad?.()
     const verdict = checkpoint === undefined ? undefined : Checkpoint.verify(checkpoint, doc, map)
     if (codec.sealed) {
       // Sealed entries the checkpoint does not confirm are opened now (all at once, in a window);
