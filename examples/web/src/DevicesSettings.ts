@@ -1,6 +1,8 @@
 // Settings › Devices: this family's phones (the name each gave itself, kept inside the log, and when
 // the relay last saw it), and "remove" with a confirmation. A removed phone is refused by the relay
-// from then on; the status bar of that phone then says it was removed instead of retrying.
+// from then on; the status bar of that phone then says it was removed instead of retrying. In a
+// sealed log the removal also renews the keys (a new key epoch, done by the sync library), which the
+// section says once.
 import type { Device, EventLog } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
 import { html } from "./html.js"
@@ -23,6 +25,8 @@ export function DevicesSettings(props: { log: EventLog; timeZone: string }) {
   const [failed, setFailed] = useState(false)
   const [confirming, setConfirming] = useState<string | undefined>()
   const [version, setVersion] = useState(0)
+  // After a removal from a sealed log: the others moved to a new key epoch (said once, plainly).
+  const [renewed, setRenewed] = useState<string | undefined>()
   useEffect(() => {
     if (log.credentialId === undefined) return
     let live = true
@@ -50,6 +54,7 @@ export function DevicesSettings(props: { log: EventLog; timeZone: string }) {
   const remove = async (device: Device) => {
     try {
       await log.removeDevice(device.credentialId)
+      if (log.sealed) setRenewed(device.name ?? t("devices.unnamed"))
     } catch {
       setFailed(true)
     }
@@ -61,6 +66,7 @@ export function DevicesSettings(props: { log: EventLog; timeZone: string }) {
     <legend>${t("devices.title")}</legend>
     <p class="note">${t("devices.note")}</p>
     ${failed ? html`<p class="notice" role="status">${t("devices.failed")}</p>` : null}
+    ${renewed === undefined ? null : html`<p class="note" role="status" data-notice="keys-renewed">${t("devices.keysRenewed", { name: renewed })}</p>`}
     ${
       devices === undefined
         ? html`<p class="loading" role="status">${t("app.loading")}</p>`

@@ -435,5 +435,7 @@ export const de: Partial<Record<MessageKey, string>> = {
   "devices.cancel": "Abbrechen",
   "devices.failed": "Das Relay war für die Geräteliste nicht erreichbar.",
   "devices.familyToken":
-    "Dieses Telefon ist mit einem älteren gemeinsamen Link verbunden: Öffne einen neuen Einladungslink, um Geräte aufzulisten und zu entfernen."
+    "Dieses Telefon ist mit einem älteren gemeinsamen Link verbunden: Öffne einen neuen Einladungslink, um Geräte aufzulisten und zu entfernen.",
+  "devices.keysRenewed":
+    "Schlüssel erneuert: {{name}} kann nichts mehr lesen, was ab jetzt eingetragen wird. Was es schon hat, behält es."
 }

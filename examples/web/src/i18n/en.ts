@@ -425,7 +425,9 @@ export const en = {
   "devices.cancel": "Cancel",
   "devices.failed": "Could not reach the relay for the list of devices.",
   "devices.familyToken":
-    "This phone joined with an older shared link: open a new invite link to list and remove devices."
+    "This phone joined with an older shared link: open a new invite link to list and remove devices.",
+  "devices.keysRenewed":
+    "Keys renewed: {{name}} cannot read anything recorded from now on. It keeps what it already had."
 } as const
 
 /** A key of the catalogs. */
