@@ -24,7 +24,9 @@ import {
 import { openLogWith } from "../src/EventLog.js"
 import * as FilePersistence from "../src/FilePersistence.js"
 import type * as Epochs from "../src/internal/Epochs.js"
+import * as DeviceKeys from "../src/internal/DeviceKeys.js"
 import { EPOCHS_MAP, generationOf, parseWrapKey } from "../src/internal/EpochWraps.js"
+import { familyKey } from "./sealedFixtures.js"
 import { prng, until } from "./helpers.js"
 
 const LOG = "family-rotation-1"
@@ -355,6 +357,47 @@ describe("a new key epoch when a device is removed", () => {
       b.log.events.some((e) => e.id === after.id)
     )
     expect(b.log.problems).toEqual([])
+    relayDoc.destroy()
+  })
+  it("a device record that does not open (a changed bit, moved to another credential id) is a problem and gets no wrap", async () => {
+    await using relay = await relayAt()
+    const key = generateFamilyKey()
+    await using a = await open(relay, await relay.credential(LOG), key, "parent-a", 19)
+    await a.log.whenSynced()
+    await a.log.removeDevice((await relay.credential(LOG)).credentialId) // epoch 1: A has something to grant
+    // Two new devices the relay knows, with records as a joining phone writes them.
+    const [x, y] = [await relay.credential(LOG), await relay.credential(LOG)]
+    const recordKey = await DeviceKeys.recordKey(LOG, familyKey(key))
+    const pub = (await DeviceKeys.load(LOG, undefined, recordKey)).publicRaw
+    const genuine = await DeviceKeys.sealRecord(LOG, recordKey, x.credentialId, pub)
+    const flipped = Uint8Array.from(genuine.ct as Uint8Array)
+    flipped[0]! ^= 1
+    const relayDoc = new Y.Doc()
+    Y.applyUpdate(relayDoc, Y.encodeStateAsUpdate(a.doc))
+    relayDoc.transact(() => {
+      relayDoc.getMap("deviceKeys").set(x.credentialId, { ...genuine, ct: flipped })
+      relayDoc.getMap("deviceKeys").set(y.credentialId, genuine) // X's record under Y's id
+    })
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(relayDoc), "relay")
+    const reasons = () =>
+      Object.fromEntries(
+        a.log.problems
+          .filter((p): p is UnreadableEntry => p instanceof UnreadableEntry)
+          .map((p) => [p.key, p.reason])
+      )
+    await until("both are problems", () => Object.keys(reasons()).length === 2)
+    expect(reasons()).toEqual({
+      [`deviceKeys/${x.credentialId}`]: "not-authentic",
+      [`deviceKeys/${y.credentialId}`]: "not-authentic"
+    })
+    const wrappedFor = (id: string) => a.doc.getMap(EPOCHS_MAP).has(`${a.epochs.epoch}/${id}`)
+    expect(wrappedFor(x.credentialId) || wrappedFor(y.credentialId)).toBe(false)
+    // The genuine record arrives: the problem goes, and A wraps the current epoch for X.
+    relayDoc.getMap("deviceKeys").set(x.credentialId, genuine)
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(relayDoc), "relay")
+    await until("A wraps for X", () => wrappedFor(x.credentialId))
+    expect(Object.keys(reasons())).toEqual([`deviceKeys/${y.credentialId}`])
+    expect(wrappedFor(y.credentialId)).toBe(false)
     relayDoc.destroy()
   })
 })
