@@ -470,7 +470,7 @@ export const openLogWith = async (
     credential: () => renewal?.current(),
     name: options.presence?.name,
     fetch: options.fetch,
-    ...(rotation === undefined ? {} : { afterRemoval: rotation.afterRemoval })
+    ...(rotation === undefined ? {} : { afterRemoval: rotation.afterRemoval, names: rotation.names })
   })
   devices.sync()
   if (rotation !== undefined) {

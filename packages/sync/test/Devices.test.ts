@@ -1,7 +1,7 @@
 // Devices against a real relay and its SQLite file: a phone joins with a join token, names itself
 // inside the log, renews its credential by itself, and is removed by another device: it then shows
 // `removed` instead of retrying, while the others keep syncing.
-import { mkdtemp, rm } from "node:fs/promises"
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createRelay, mintCredential } from "@relactation/server"
@@ -10,6 +10,7 @@ import {
   AccessRefused,
   type DeviceCredential,
   type EventLog,
+  generateFamilyKey,
   joinLog,
   type OpenLogOptions
 } from "../src/index.js"
@@ -131,5 +132,42 @@ describe("devices", () => {
     await a.deleteFromRelay()
     await until("both deleted", () => a.status === "deleted" && b.status === "deleted")
     await expect(b.removeDevice("short")).rejects.toBeInstanceOf(AccessRefused)
+  })
+  it("in a sealed log the names (and public keys) in the document are sealed: the relay's files hold none of them", async () => {
+    await using relay = await relayAt()
+    const key = generateFamilyKey()
+    const names = ["Alexandra's phone", "Samuel's phone"]
+    const sealed = (credential: DeviceCredential, i: number) =>
+      phone({ url: relay.url, token: () => credential.token }, LOG, `parent-${i}`, 20 + i, {
+        key,
+        presence: { name: names[i]! }
+      })
+    // The same names on a plaintext log of the same relay: the scan below finds them there.
+    const PLAIN = "family-devices-plain"
+    const plain = (credential: DeviceCredential, i: number) =>
+      phone({ url: relay.url, token: () => credential.token }, PLAIN, `parent-${i}`, 30 + i, {
+        presence: { name: names[i]! }
+      })
+    await using a = await sealed(await relay.credential(LOG), 0)
+    await using b = await sealed(await relay.credential(LOG), 1)
+    await using p = await plain(await relay.credential(PLAIN), 0)
+    await Promise.all([a.whenSynced(), b.whenSynced(), p.whenSynced()])
+    await until(
+      "A lists both names",
+      async () => JSON.stringify((await a.devices()).map((d) => d.name).sort()) === JSON.stringify(names)
+    )
+    expect((await p.devices()).map((d) => d.name)).toEqual([names[0]])
+    // What the relay stored, in every file of its data folder (database and WAL).
+    const files = async () => {
+      const folder = join(dir, "relay")
+      const all = await Promise.all((await readdir(folder)).map((f) => readFile(join(folder, f))))
+      return Buffer.concat(all)
+    }
+    // Closing the relay stores everything it received (both records reached A through it).
+    await relay.close()
+    const stored = await files()
+    expect(stored.includes(Buffer.from(names[0]!))).toBe(true) // the plaintext log's: the scan finds
+    expect(stored.includes(Buffer.from(names[1]!))).toBe(false)
+    expect(stored.includes(Buffer.from("Samuel"))).toBe(false)
   })
 })

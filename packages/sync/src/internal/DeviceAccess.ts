@@ -22,6 +22,14 @@ export interface DeviceAccessOptions {
   readonly credential: () => DeviceCredential | undefined
   readonly name: string | undefined
   readonly fetch: Fetch | undefined
+  /**
+   * A sealed log's names: sealed into the record and opened from it (a record that does not open
+   * has no name). Without it (a plaintext log) a record is `{ name }`.
+   */
+  readonly names?: {
+    readonly seal: (credentialId: string, name: string) => Promise<unknown>
+    readonly open: (credentialId: string, raw: unknown) => Promise<string | undefined>
+  }
   /** After a removal: what a sealed log does next (a new key epoch); default nothing. */
   readonly afterRemoval?: (credentialId: string) => Promise<void>
 }
@@ -78,12 +86,31 @@ export const make = (
       fetch: options.fetch
     })
 
+  const names = options.names
+  const nameFor = async (id: string): Promise<string | undefined> =>
+    names === undefined ? nameOf(records.get(id)) : names.open(id, records.get(id))
+
+  // Sealing is asynchronous: one write at a time, each checking again what is stored.
+  let writing: Promise<void> = Promise.resolve()
   // Writes this device's record when its name or credential id changed.
   const sync = (): void => {
     const id = options.credential()?.credentialId
     if (id === undefined || name === undefined || name === "") return
-    if (nameOf(records.get(id)) === name) return
-    options.doc.transact(() => records.set(id, { name }), LOCAL_RECORD)
+    if (names === undefined) {
+      if (nameOf(records.get(id)) === name) return
+      options.doc.transact(() => records.set(id, { name }), LOCAL_RECORD)
+      return
+    }
+    const wanted = name
+    writing = writing
+      .then(async () => {
+        if ((await names.open(id, records.get(id))) === wanted) return
+        const sealed = await names.seal(id, wanted)
+        if (name === wanted && options.credential()?.credentialId === id) {
+          options.doc.transact(() => records.set(id, sealed), LOCAL_RECORD)
+        }
+      })
+      .catch(() => {}) // the log was closed meanwhile: the next open writes it
   }
 
   return {
@@ -105,16 +132,18 @@ export const make = (
     devices: async () => {
       held()
       const answer = await request<RelayList>("devices", "GET")
-      return answer.devices
-        .filter((device) => !device.revoked)
-        .map(
-          (device): Device => ({
-            credentialId: device.credentialId,
-            name: nameOf(records.get(device.credentialId)),
-            lastSeen: device.lastSeen === null ? undefined : device.lastSeen * 1000,
-            self: device.credentialId === answer.self
-          })
-        )
+      return Promise.all(
+        answer.devices
+          .filter((device) => !device.revoked)
+          .map(
+            async (device): Promise<Device> => ({
+              credentialId: device.credentialId,
+              name: await nameFor(device.credentialId),
+              lastSeen: device.lastSeen === null ? undefined : device.lastSeen * 1000,
+              self: device.credentialId === answer.self
+            })
+          )
+      )
     },
     removeDevice: async (credentialId) => {
       held()

@@ -9,13 +9,15 @@
  * v: 1, nonce, ct }`, AES-256-GCM under the log's device-record key (HKDF of the family key, info
  * `"device-keys\0<logId>"`) over the raw public key (65 bytes), additional data
  * `["relactation/device-key/v1", logId, credentialId, 0]`: the relay can neither read nor forge
- * one, nor move it to another credential id.
+ * one, nor move it to another credential id. The names in the `devices` map are sealed the same
+ * way in a sealed log (`sealName`, `openName`).
  */
 import { Redacted } from "effect"
 import type * as Y from "yjs"
 import type { FamilyKey } from "../FamilyKey.js"
 import type { DeviceKeyStore } from "../Persistence.js"
 import { additionalData, NONCE_BYTES } from "./Envelope.js"
+import { pad } from "./Padding.js"
 
 /** The name of the Yjs map of the devices' sealed public keys (part of the documented layout). */
 export const DEVICE_KEYS_MAP = "deviceKeys"
@@ -225,3 +227,59 @@ export const openRecord = async (
 
 /** The map of device records. */
 export const recordsOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap<unknown>(DEVICE_KEYS_MAP)
+
+const NAME_FLOOR = 64
+
+/**
+ * A device's name as a sealed log keeps it in the `devices` map: `{ type: "sealed", v: 1, nonce,
+ * ct }`, AES-256-GCM under the device-record key over `{"name":…}` (JSON, zero-padded to 64 bytes,
+ * PADMÉ above), additional data `["relactation/device-name/v1", logId, credentialId, 0]`.
+ */
+export const sealName = async (
+  logId: string,
+  key: CryptoKey,
+  credentialId: string,
+  name: string
+): Promise<Record<string, unknown>> => {
+  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES))
+  const ct = new Uint8Array(
+    await subtle().encrypt(
+      { name: "AES-GCM", iv: nonce, additionalData: additionalData("device-name", logId, credentialId, 0) },
+      key,
+      pad(utf8.encode(JSON.stringify({ name })), NAME_FLOOR)
+    )
+  )
+  return { type: "sealed", v: 1, nonce, ct }
+}
+
+/** The name a sealed `devices` record holds, or `undefined` (not sealed, changed, moved). */
+export const openName = async (
+  logId: string,
+  key: CryptoKey,
+  credentialId: string,
+  raw: unknown
+): Promise<string | undefined> => {
+  const { type, v, nonce, ct } = (raw ?? {}) as Record<string, unknown>
+  if (type !== "sealed" || v !== 1 || !(nonce instanceof Uint8Array) || !(ct instanceof Uint8Array)) {
+    return undefined
+  }
+  try {
+    const plain = new Uint8Array(
+      await subtle().decrypt(
+        {
+          name: "AES-GCM",
+          iv: nonce as Uint8Array<ArrayBuffer>,
+          additionalData: additionalData("device-name", logId, credentialId, 0)
+        },
+        key,
+        ct as Uint8Array<ArrayBuffer>
+      )
+    )
+    const end = plain.indexOf(0)
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(end < 0 ? plain : plain.subarray(0, end)))
+    const name = (parsed as { name?: unknown } | null)?.name
+    return typeof name === "string" ? name : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -32,6 +32,11 @@ export interface Rotation {
   readonly afterRemoval: (credentialId: string) => Promise<void>
   /** Wraps and device records that do not open (addressed to this device, or to wrap for). */
   readonly problems: ReadonlyArray<UnreadableEntry>
+  /** Sealing and opening device names in the `devices` map (same key as the device records). */
+  readonly names: {
+    readonly seal: (credentialId: string, name: string) => Promise<unknown>
+    readonly open: (credentialId: string, raw: unknown) => Promise<string | undefined>
+  }
   /** Resolves once what was scheduled so far is done (tests, close). */
   readonly idle: () => Promise<void>
   readonly destroy: () => void
@@ -300,6 +305,16 @@ export const make = (options: {
       }),
     get problems() {
       return problemList
+    },
+    names: {
+      seal: async (credentialId, name) => {
+        recordKey ??= await DeviceKeys.recordKey(logId, options.key)
+        return DeviceKeys.sealName(logId, recordKey, credentialId, name)
+      },
+      open: async (credentialId, raw) => {
+        recordKey ??= await DeviceKeys.recordKey(logId, options.key)
+        return DeviceKeys.openName(logId, recordKey, credentialId, raw)
+      }
     },
     idle: async () => {
       while (pending > 0) await queue
