@@ -7,6 +7,12 @@
  * restarted (down for a while, its data gone), and another relay is drained with SIGTERM (its
  * phones get 1012 and go to the one left). The phones reconnect through nginx by themselves. At
  * the end every event is on both phones of its log and in Postgres, exactly once.
+ *
+ * nginx hashes by log, so a log's phones behind it share one process and the bus between them
+ * would go untested: a third phone per log connects straight to a live relay picked by the log's
+ * number (another process than nginx's for most logs). After the Redis restart, before the drain
+ * puts everyone on one process, every phone must hold every event appended so far without
+ * reconnecting: what Redis lost, the relays fetched from Postgres.
  */
 import { randomBytes } from "node:crypto"
 import { decodeEntry, isEvent } from "@relactation/core"
@@ -27,6 +33,7 @@ import * as Y from "yjs"
 import { type Served, serve } from "../packages/server/test/process.js"
 import { size } from "./size.js"
 import { appendedByLog, type DocClient, docClient, EVENTS_MAP, eventMaker } from "./support/clients.js"
+import { WebSocket } from "./support/deps.js"
 import { scenario } from "./support/scenario.js"
 
 const SECRET = randomBytes(32).toString("base64url")
@@ -39,16 +46,20 @@ let pg: PostgresServer | undefined
 let redis: RedisFixture | undefined
 let nginx: NginxFixture | undefined
 const relays: Array<Served> = []
+/** The relays not yet killed or drained: where a straight phone (re)connects. */
+const live: Array<Served> = []
 const clients: Array<DocClient> = []
 const disruptions: Array<string> = []
 let appendedTotal = 0
 let ackChecked = 0
 let ackLost = 0
+let bridgeChecked = 0
+let bridgeMissing = 0
 
 onEnd(() => {
   row.attempts = disruptions.length
   row.notes.push(
-    `3 relays on Postgres + Redis behind nginx, ${clients.length} phones on ${knobs.logs} logs, ${appendedTotal} events appended; disruptions: ${disruptions.join(", ")}; ${ackChecked} events a phone had received checked in Postgres at the SIGKILL, ${ackLost} missing`
+    `3 relays on Postgres + Redis behind nginx, ${clients.length} phones on ${knobs.logs} logs (one per log straight to a relay), ${appendedTotal} events appended; disruptions: ${disruptions.join(", ")}; ${ackChecked} events a phone had received checked in Postgres at the SIGKILL, ${ackLost} missing; after the Redis restart ${bridgeChecked} events checked on every phone of their log, ${bridgeMissing} missing after ${knobs.bridgeMs / 1000} s`
   )
 })
 onEnd(async () => {
@@ -91,6 +102,16 @@ const receivedSoFar = (): Map<string, Set<string>> => {
   return byLog
 }
 
+/** A WebSocket that goes straight to a live relay (not through nginx), `pick`ed at every (re)connect. */
+const straightTo = (pick: () => Served) =>
+  class Straight extends WebSocket {
+    constructor(url: string | URL | null, ...rest: Array<unknown>) {
+      const target = new URL(String(url))
+      target.host = `127.0.0.1:${pick().port}`
+      super(target, ...(rest as []))
+    }
+  }
+
 const connectionsOf = async (relay: Served): Promise<number> => {
   const health = (await (await fetch(`http://127.0.0.1:${relay.port}/healthz`)).json()) as {
     connections: number
@@ -109,12 +130,20 @@ describe("cluster", () => {
           RELAY_SECRET: SECRET
         })
       )
+    live.push(...relays)
     nginx = await startNginx({ relays: relays.map((relay) => ({ host: "127.0.0.1", port: relay.port })) })
-    for (const logId of logs)
+    for (const [n, logId] of logs.entries()) {
       for (const phone of ["a", "b"])
         clients.push(
           docClient(nginx.url, logId, mintToken(SECRET, logId), `${logId}/${phone}`, { maxBackoffTime: 300 })
         )
+      clients.push(
+        docClient(nginx.url, logId, mintToken(SECRET, logId), `${logId}/straight`, {
+          maxBackoffTime: 300,
+          WebSocketPolyfill: straightTo(() => live[n % live.length] as Served)
+        })
+      )
+    }
     await until("all phones synced", () => clients.every((client) => client.synced()), 30_000)
 
     let writing = true
@@ -135,6 +164,7 @@ describe("cluster", () => {
     const killed = counts.indexOf(Math.max(...counts))
     const received = receivedSoFar()
     const victim = relays[killed] as Served
+    live.splice(live.indexOf(victim), 1)
     victim.child.kill("SIGKILL")
     await victim.exited
     const atKill = await readPostgres(pg.url)
@@ -159,10 +189,32 @@ describe("cluster", () => {
     await redis.startServer()
     disruptions.push(`Redis down ${knobs.redisDownMs} ms and restarted empty`)
 
+    // 3b. Still on two processes, no phone reconnected: every phone holds every event appended
+    // so far, the ones Redis lost fetched from Postgres by the relays.
+    await phase()
+    const sofar = appendedByLog(clients)
+    const missingNow = () => {
+      let missing = 0
+      for (const client of clients) {
+        const keys = client.keys()
+        for (const id of sofar.get(client.logId) ?? []) if (!keys.has(id)) missing++
+      }
+      return missing
+    }
+    await until(
+      "phones on two processes hold each other's events",
+      () => missingNow() === 0,
+      knobs.bridgeMs,
+      50
+    ).catch(() => {})
+    for (const client of clients) bridgeChecked += sofar.get(client.logId)?.size ?? 0
+    bridgeMissing = missingNow()
+
     // 4. Drain one of the two left with SIGTERM: its phones get 1012 and move to the last one.
     await phase()
     const alive = relays.filter((_, i) => i !== killed)
     const drained = alive[0] as Served
+    live.splice(live.indexOf(drained), 1)
     const drainedPhones = await connectionsOf(drained)
     drained.child.kill("SIGTERM")
     const drainExit = await drained.exited
@@ -196,13 +248,14 @@ describe("cluster", () => {
     }
     const restarted = clients.filter((client) => client.closes.includes(1012)).length
     row.eventsLost = lost.size
-    row.failures = ackLost + strangers + (lost.size > 0 ? 1 : 0) + (drainExit === 0 ? 0 : 1)
+    row.failures = ackLost + bridgeMissing + strangers + (lost.size > 0 ? 1 : 0) + (drainExit === 0 ? 0 : 1)
     row.notes.push(`${restarted} phones were told 1012 by the drained relay`)
     const output = relays.map((relay) => relay.stdout() + relay.stderr()).join("\n")
     console.log(
       `[cluster] ${appendedTotal} events appended; ${disruptions.join("; ")}; received-before-kill checked ${ackChecked}, missing ${ackLost}; lost ${lost.size}`
     )
     expect(ackLost, "events a phone had received but missing from Postgres at the SIGKILL").toBe(0)
+    expect(bridgeMissing, "events missing on a phone of their log after the Redis restart").toBe(0)
     expect(lost.size, "events lost").toBe(0)
     expect(strangers, "entries in Postgres no phone appended").toBe(0)
     expect(drainExit, "the drained relay's exit code").toBe(0)

@@ -89,6 +89,8 @@ export const size = {
     /** How long Redis keeps cutting the subscribers. */
     dropMs: pick(500, 1_500),
     /** How long Redis is down when restarted. */
-    redisDownMs: pick(1_000, 3_000)
+    redisDownMs: pick(1_000, 3_000),
+    /** How long phones of one log on two processes may take to hold each other's events after Redis. */
+    bridgeMs: 10_000
   }
 } as const

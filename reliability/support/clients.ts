@@ -37,12 +37,12 @@ export const docClient = (
   logId: string,
   token: string,
   name: string,
-  options: { connect?: boolean; maxBackoffTime?: number } = {}
+  options: { connect?: boolean; maxBackoffTime?: number; WebSocketPolyfill?: typeof WebSocket } = {}
 ): DocClient => {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(url, logId, doc, {
     params: { token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: (options.WebSocketPolyfill ?? WebSocket) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     connect: options.connect ?? true,
     maxBackoffTime: options.maxBackoffTime ?? 500
