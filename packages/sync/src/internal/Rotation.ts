@@ -80,14 +80,20 @@ export const make = (options: {
     problemList = [...problems.values()]
   }
 
-  const later = (run: () => Promise<void>): Promise<void> => {
+  // One step at a time, in order. What the caller awaits (a removal) rejects to the caller only;
+  // what nobody awaits is reported.
+  const later = (run: () => Promise<void>, awaited = false): Promise<void> => {
     pending++
     const next = queue.then(async () => {
       if (!destroyed) await run()
     })
-    queue = next.catch(options.report).finally(() => {
-      pending--
-    })
+    queue = next
+      .catch((error) => {
+        if (!awaited) options.report(error)
+      })
+      .finally(() => {
+        pending--
+      })
     return next
   }
 
@@ -277,11 +283,12 @@ export const make = (options: {
       await grant().catch(() => {}) // offline: the next sync tries again
     })
 
+  // Reported through `later`; the returned promise is not awaited by anyone.
   const onWraps = (_e: unknown, tx: Y.Transaction): void => {
-    if (tx.origin !== LOCAL) void step()
+    if (tx.origin !== LOCAL) void step().catch(() => {})
   }
   const onRecords = (_e: unknown, tx: Y.Transaction): void => {
-    if (tx.origin !== LOCAL) void step()
+    if (tx.origin !== LOCAL) void step().catch(() => {})
   }
 
   return {
@@ -294,15 +301,15 @@ export const make = (options: {
       records.observe(onRecords)
     },
     sync: () => {
-      void later(publish)
-      void step()
+      void later(publish).catch(() => {})
+      void step().catch(() => {})
     },
     afterRemoval: (credentialId) =>
       later(async () => {
         if (records.has(credentialId)) doc.transact(() => records.delete(credentialId), LOCAL)
         refused.add(credentialId)
         await rotate(new Set([credentialId]))
-      }),
+      }, true),
     get problems() {
       return problemList
     },
