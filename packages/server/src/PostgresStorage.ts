@@ -7,14 +7,25 @@
  * before Postgres reports it committed (`synchronous_commit = on`), so nothing is relayed before it
  * is durable. Compaction merges a log's rows into one inside a transaction under a per-log advisory
  * lock; the merge itself runs on a worker thread. The schema is created or migrated by `open`.
+ * The relay's credentials (revocations, used join tokens, deleted logs) live in the same database
+ * (`credentials`), so every process sees them, and hears of a revocation through `LISTEN`/`NOTIFY`.
  *
  * @since 0.2.0
  */
 import pg from "pg"
+import type { CredentialStore } from "./Credentials.js"
 import { GroupCommit } from "./internal/GroupCommit.js"
-import { classify, describeTarget, parsePostgresUrl } from "./internal/postgres/Errors.js"
+import { classify, describeTarget, parsePostgresUrl, withClient } from "./internal/postgres/Errors.js"
 import { Merger } from "./internal/postgres/Merger.js"
-import { type Append, compact, groupCommit, type Sequenced, since } from "./internal/postgres/Queries.js"
+import { LISTENER_NAME, PostgresCredentials } from "./internal/postgres/PostgresCredentials.js"
+import {
+  type Append,
+  compact,
+  groupCommit,
+  removeLog,
+  type Sequenced,
+  since
+} from "./internal/postgres/Queries.js"
 import { migrate } from "./internal/postgres/Schema.js"
 import type { SequencedLog, SharedStorage, StoredSize } from "./Storage.js"
 
@@ -57,13 +68,26 @@ export class PostgresStorage implements SharedStorage {
   /** Appends of one turn (or requested while the previous commit was under way) go in one transaction. */
   private readonly appends: GroupCommit<Append, Sequenced>
   private closing: Promise<void> | undefined
+  private readonly access: PostgresCredentials
+  /**
+   * The relay's access records (credentials, revocations, used join tokens, deleted logs) in the
+   * same database, shared by every process on it. `onChange` hears revocations and deletions made
+   * by any process (another relay, the CLI) through Postgres `LISTEN`/`NOTIFY`, on one extra
+   * connection per process, and reads what it missed from the tables after that connection was
+   * lost. `createRelay` uses it by default.
+   *
+   * @since 0.2.0
+   */
+  readonly credentials: CredentialStore
 
-  private constructor(pool: pg.Pool, target: string) {
+  private constructor(pool: pg.Pool, target: string, listenerClient: () => pg.Client) {
     this.pool = pool
     this.target = target
     this.appends = new GroupCommit((appends) =>
       groupCommit(pool, appends).catch((error: unknown) => Promise.reject(classify(error)))
     )
+    this.access = new PostgresCredentials(pool, listenerClient)
+    this.credentials = this.access
   }
 
   /**
@@ -110,7 +134,14 @@ export class PostgresStorage implements SharedStorage {
       throw error
     }
     client.release()
-    return new PostgresStorage(pool, target)
+    const listenerClient = () =>
+      new pg.Client({
+        connectionString: options.url,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+        keepAlive: true,
+        application_name: LISTENER_NAME
+      })
+    return new PostgresStorage(pool, target, listenerClient)
   }
 
   private ensureOpen(): void {
@@ -166,22 +197,18 @@ export class PostgresStorage implements SharedStorage {
    */
   async compact(logId: string): Promise<StoredSize> {
     this.ensureOpen()
-    let client: pg.PoolClient
-    try {
-      client = await this.pool.connect()
-    } catch (error) {
-      throw classify(error)
-    }
-    let broken: Error | undefined
-    try {
-      return await compact(client, logId, (updates) => this.merger.merge(updates))
-    } catch (error) {
-      broken = error instanceof Error ? error : undefined
-      throw classify(error)
-    } finally {
-      // A connection that failed mid-transaction is not given back to others.
-      client.release(broken)
-    }
+    return withClient(this.pool, (client) => compact(client, logId, (updates) => this.merger.merge(updates)))
+  }
+
+  /**
+   * Removes every update of the log (`relactation-relay delete`, `DELETE /logs/<logId>`); its
+   * access records are the credential store's (`credentials.deleteLog`, which comes first).
+   *
+   * @since 0.2.0
+   */
+  async delete(logId: string): Promise<void> {
+    this.ensureOpen()
+    return withClient(this.pool, (client) => removeLog(client, logId))
   }
 
   /**
@@ -200,7 +227,8 @@ export class PostgresStorage implements SharedStorage {
   }
 
   /**
-   * Commits the appends already requested, then closes the pool and the merge thread.
+   * Commits the appends already requested, then closes the pool, the merge thread and the
+   * credentials' listening connection.
    *
    * @since 0.2.0
    */
@@ -212,6 +240,7 @@ export class PostgresStorage implements SharedStorage {
   private async shutdown(): Promise<void> {
     await this.appends.flush()
     await this.merger.close()
+    await this.access.close()
     await this.pool.end()
   }
 }

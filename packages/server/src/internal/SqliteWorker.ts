@@ -206,10 +206,9 @@ export function sqliteWorker(load: NodeJS.Require): void {
           "ON CONFLICT (log_id, credential_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at), " +
           "last_seen = max(coalesce(last_seen, 0), excluded.last_seen)"
       ),
-      revoke: database.prepare<[string, string, number, number]>(
-        "INSERT INTO credentials (log_id, credential_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) " +
-          "ON CONFLICT (log_id, credential_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at), " +
-          "revoked_at = coalesce(revoked_at, excluded.revoked_at)"
+      // Only one revocation of an id can match, whichever process (the CLI, a relay) races it.
+      revoke: database.prepare<[number, string, string]>(
+        "UPDATE credentials SET revoked_at = ? WHERE log_id = ? AND credential_id = ? AND revoked_at IS NULL"
       ),
       list: database.prepare<
         [string],
@@ -236,6 +235,12 @@ export function sqliteWorker(load: NodeJS.Require): void {
       sweepJoins: database.prepare<[number]>("DELETE FROM used_joins WHERE expires_at <= ?"),
       sweepDeleted: database.prepare<[number]>("DELETE FROM deleted_logs WHERE until <= ?")
     }
+    const revoke = database.transaction(
+      (logId: string, credentialId: string, at: number, expiresAt: number): boolean => {
+        q.issue.run(logId, credentialId, expiresAt)
+        return q.revoke.run(at, logId, credentialId).changes === 1
+      }
+    )
     const deleteLog = database.transaction((logId: string, at: number, until: number) => {
       q.forget.run(logId)
       q.forgetJoins.run(logId)
@@ -257,11 +262,9 @@ export function sqliteWorker(load: NodeJS.Require): void {
           if (q.deleted.get(call.logId, Math.floor(Date.now() / 1000)) !== undefined) return undefined
           q.seen.run(call.logId, call.credentialId, call.expiresAt, call.at)
           return undefined
-        case "revoke": {
-          const before = q.revoked.get(call.logId, call.credentialId)
-          q.revoke.run(call.logId, call.credentialId, call.expiresAt, call.at)
-          return before?.revoked_at == null
-        }
+        case "revoke":
+          // IMMEDIATE: the write lock first, so another process's revocation waits for this one.
+          return revoke.immediate(call.logId, call.credentialId, call.at, call.expiresAt)
         case "list":
           return q.list.all(call.logId).map((row) => ({
             credentialId: row.credential_id,

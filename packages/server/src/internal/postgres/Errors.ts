@@ -2,6 +2,7 @@
  * Telling a store that cannot be reached (nothing of the call was acknowledged: retry later) from
  * other failures, and naming a Postgres URL without its password.
  */
+import type { Pool, PoolClient } from "pg"
 import { StoreUnavailableError } from "../../Storage.js"
 
 const NETWORK_CODES = new Set([
@@ -60,4 +61,26 @@ export const parsePostgresUrl = (text: string): URL => {
     throw new Error("the Postgres URL names no host: expected postgres://user:password@host:5432/database")
   }
   return url
+}
+
+/**
+ * Runs `use` on a connection of the pool, with failures classified; a connection that failed
+ * mid-use (mid-transaction) is not given back to others.
+ */
+export const withClient = async <A>(pool: Pool, use: (client: PoolClient) => Promise<A>): Promise<A> => {
+  let client: PoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw classify(error)
+  }
+  let broken: Error | undefined
+  try {
+    return await use(client)
+  } catch (error) {
+    broken = error instanceof Error ? error : undefined
+    throw classify(error)
+  } finally {
+    client.release(broken)
+  }
 }

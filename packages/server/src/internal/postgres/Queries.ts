@@ -189,3 +189,20 @@ export const compact = async (
     throw error
   }
 }
+
+/**
+ * Removes every row of a log and its counter, in one transaction under the log's advisory lock (so
+ * a compaction of it, from any process, finishes first or finds nothing).
+ */
+export const removeLog = async (client: PoolClient, logId: string): Promise<void> => {
+  await client.query("BEGIN")
+  try {
+    await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [LOCK_NAMESPACE, logId])
+    await client.query("DELETE FROM relactation_updates WHERE log_id = $1", [logId])
+    await client.query("DELETE FROM relactation_logs WHERE log_id = $1", [logId])
+    await client.query("COMMIT")
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {})
+    throw error
+  }
+}

@@ -19,6 +19,13 @@ const MIGRATION_LOCK = 0
  *   concurrent appends to one log (from any process) serialize on that row and get gapless numbers.
  * - `relactation_updates`: the Yjs updates, keyed by log and sequence number. A compacted row holds
  *   everything up to its own sequence number.
+ *
+ * Version 2 adds the access tables of `PostgresCredentials` (ids and times only, nothing from a log):
+ * - `relactation_credentials`: per log, each credential id issued or seen, its latest expiry, when
+ *   it was last seen and when it was revoked;
+ * - `relactation_used_joins`: the join ids already exchanged, until they expire;
+ * - `relactation_deleted_logs`: logs deleted, refused until `until`.
+ * A version-1 database gets them in place; its logs and updates are untouched.
  */
 const MIGRATIONS: ReadonlyArray<string> = [
   `CREATE TABLE relactation_logs (
@@ -32,6 +39,29 @@ const MIGRATIONS: ReadonlyArray<string> = [
      seq bigint NOT NULL,
      data bytea NOT NULL,
      PRIMARY KEY (log_id, seq)
+   );`,
+  `CREATE TABLE relactation_credentials (
+     log_id text NOT NULL,
+     credential_id text NOT NULL,
+     expires_at bigint NOT NULL,
+     last_seen bigint,
+     revoked_at bigint,
+     PRIMARY KEY (log_id, credential_id)
+   );
+   CREATE INDEX relactation_credentials_expiry ON relactation_credentials (expires_at);
+   CREATE INDEX relactation_credentials_revoked ON relactation_credentials (revoked_at)
+     WHERE revoked_at IS NOT NULL;
+   CREATE TABLE relactation_used_joins (
+     log_id text NOT NULL,
+     join_id text NOT NULL,
+     expires_at bigint NOT NULL,
+     PRIMARY KEY (log_id, join_id)
+   );
+   CREATE INDEX relactation_used_joins_expiry ON relactation_used_joins (expires_at);
+   CREATE TABLE relactation_deleted_logs (
+     log_id text PRIMARY KEY,
+     deleted_at bigint NOT NULL,
+     until bigint NOT NULL
    );`
 ]
 
