@@ -65,9 +65,9 @@ export interface RelayOptions {
   readonly storage?: Storage
   /**
    * Where credentials, revocations, used join tokens and deleted logs are kept; default: the
-   * SQLite store's own (`SqliteStorage.credentials`), also when `storage` is a `SqliteStorage`.
-   * Without one, `v2` credentials still open their log but cannot be revoked, and the `/logs/…`
-   * endpoints answer 501.
+   * store's own (`SqliteStorage.credentials`, `PostgresStorage.credentials`: there every relay
+   * process and the CLI share them). Without one, `v2` credentials still open their log but cannot
+   * be revoked, and the `/logs/…` endpoints answer 501.
    */
   readonly credentials?: CredentialStore
   /** Lifetimes of what the access endpoints hand out (seconds): credentials 30 days, join tokens 24 h. */
@@ -151,6 +151,12 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     const weakness = secretWeakness(options.secret)
     if (weakness !== undefined) throw new Error(`createRelay: secret ${weakness}`)
   }
+  // A secret file per data folder would differ between the processes that share a store.
+  if (options.secret === undefined && options.storage !== undefined && isSharedStorage(options.storage)) {
+    throw new Error(
+      "createRelay: a shared storage needs secret (the same one in every relay process, e.g. RELAY_SECRET)"
+    )
+  }
   if (dataDir !== undefined) ensureDataDir(dataDir)
   const secret = options.secret ?? loadOrCreateSecret(dataDir as string)
   const ownsStorage = options.storage === undefined
@@ -180,8 +186,8 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
   // Connections per log for the whole deployment (while Redis answers; else per process).
   const shared = bus === undefined ? undefined : new SharedConnections(bus, limits.maxConnectionsPerLog)
   const documents = new Documents(context)
-  const ownCredentials =
-    options.credentials ?? (storage instanceof SqliteStorage ? storage.credentials : undefined)
+  // The store's own by default (SQLite's file, or the Postgres database every process shares).
+  const ownCredentials = options.credentials ?? storage.credentials
   // With several processes a revocation or deletion made here reaches the others over the bus at once.
   const credentials =
     ownCredentials === undefined || bus === undefined ? ownCredentials : withBus(ownCredentials, bus)

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { CredentialStore } from "./Credentials.js"
 
 /**
  * How much a log holds in the store: the number of stored update rows and their total size.
@@ -57,6 +58,12 @@ export interface Storage {
    * the relay answers those requests with 501.
    */
   delete?(logId: string): Promise<void>
+  /**
+   * Optional: where this store keeps the relay's credentials, revocations, used join tokens and
+   * deleted logs (`SqliteStorage` and `PostgresStorage` do); `createRelay` uses it unless given
+   * `credentials`.
+   */
+  readonly credentials?: CredentialStore
   /** Whether the store can take writes right now (used by `GET /healthz`). */
   check(): Promise<boolean>
   /** Releases the store; later calls fail. */
