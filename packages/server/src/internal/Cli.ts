@@ -10,10 +10,10 @@ import { isLogId } from "@relactation/core/protocol"
 import type { RelayLimits } from "../Limits.js"
 import { createRelay } from "../Relay.js"
 import { mintCredential } from "../Token.js"
-import { ACCESS_USAGE, accessCommands } from "./AccessCli.js"
+import { ACCESS_USAGE, accessCommands, STORE_CHOICE, signingSecret, withStore } from "./AccessCli.js"
 import { BUS_FLAGS, BUS_USAGE, busUrl, openBus } from "./BusCli.js"
 import type { TrustProxy } from "./ClientAddress.js"
-import { type Env, parse, parseDuration, pick, secretFor, UsageError } from "./CliArgs.js"
+import { type Env, parse, parseDuration, pick, secretFor, sharedSecret, UsageError } from "./CliArgs.js"
 import { type CliTools, migrateCommand, openStore, POSTGRES_USAGE, STORE_FLAGS } from "./PostgresCli.js"
 
 export { parseDuration } from "./CliArgs.js"
@@ -25,11 +25,11 @@ export interface CliIo {
 
 const USAGE = `Usage:
   relactation-relay serve [--host 127.0.0.1] [--port 1234] [--data ./relay-data] [limits...]
-  relactation-relay token <logId> [--ttl 30d] [--data ./relay-data]
+  relactation-relay token <logId> [--ttl 30d] [--data ./relay-data | --store postgres://…]
   relactation-relay migrate --from ./relay-data --to postgres://…
 ${ACCESS_USAGE}
 Environment: RELAY_HOST, RELAY_PORT, RELAY_DATA, RELAY_SECRET (default: a secret generated in the
-data folder), and RELAY_<LIMIT> for each limit flag (e.g. RELAY_MAX_CONNECTIONS_PER_LOG). Flags win.
+data folder; required with a Postgres store, where every process signs with it), RELAY_STORE, and RELAY_<LIMIT> for each limit flag (e.g. RELAY_MAX_CONNECTIONS_PER_LOG). Flags win.
 
 Limits (serve):
   --max-message-bytes 1MiB     --max-connections-per-log 16   --max-connections 10000
@@ -182,7 +182,8 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
 
   // A bus without a shared store is a usage error, found before anything is opened.
   const busAt = busUrl(tools, values, env)
-  const secret = secretFor(env, dataDir)
+  const secret =
+    pick(values, env, "store") === undefined ? secretFor(env, dataDir) : sharedSecret(env, "serve")
   // The store first, then the bus: if either cannot be opened, no port is bound and nothing else
   // has started.
   const storage = await openStore(tools, values, env)
@@ -230,20 +231,24 @@ const serve = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<
 }
 
 const token = async (args: ReadonlyArray<string>, env: Env, io: CliIo): Promise<number> => {
-  const { values, positionals } = parse(args, { ttl: { type: "string" }, data: { type: "string" } })
+  const { values, positionals } = parse(args, { ttl: { type: "string" }, ...STORE_CHOICE })
   const [logId, ...rest] = positionals
   if (logId === undefined) throw new UsageError("token needs a <logId>")
   if (rest.length > 0) throw new UsageError(`token takes one <logId> (got also "${rest[0]}")`)
   if (!isLogId(logId)) throw new UsageError("<logId> must be 8-64 characters of [A-Za-z0-9_-]")
   const ttl = pick(values, env, "ttl")
   const ttlSeconds = ttl === undefined ? undefined : Math.ceil(parseDuration("--ttl", ttl, "s") / 1000)
-  const dataDir = pick(values, env, "data") ?? "./relay-data"
-  // A device credential of its own (v2); the relay records it at its first use.
+  // A device credential of its own (v2); the relay records it at its first use, a shared store now
+  // (so `devices` lists it at once).
   const credential = mintCredential(
-    secretFor(env, dataDir),
+    signingSecret(values, env, "token"),
     logId,
     ttlSeconds === undefined ? {} : { ttlSeconds }
   )
+  if (pick(values, env, "store") !== undefined)
+    await withStore(values, env, (store) =>
+      store.credentials.issue(logId, credential.credentialId, credential.expiresAt)
+    )
   io.stdout(`${credential.token}\n`)
   return 0
 }

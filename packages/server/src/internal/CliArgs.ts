@@ -52,3 +52,19 @@ export const secretFor = (env: Env, dataDir: string): string => {
   if (weakness !== undefined) throw new UsageError(`RELAY_SECRET ${weakness}`)
   return secret
 }
+
+/**
+ * The secret of a deployment on a shared store (`--store postgres://…`): only `RELAY_SECRET`, the
+ * same in every relay process and the CLI. A secret file per data folder would differ between
+ * processes, and tokens signed by one would fail on the others: refused with exit code 1.
+ */
+export const sharedSecret = (env: Env, command: string): string => {
+  const secret = env.RELAY_SECRET
+  if (secret === undefined || secret === "")
+    throw new Error(
+      `${command} with a Postgres store (--store or RELAY_STORE) needs RELAY_SECRET, the secret every relay process of the deployment signs tokens with (a secret file per data folder would differ between processes)`
+    )
+  const weakness = secretWeakness(secret)
+  if (weakness !== undefined) throw new UsageError(`RELAY_SECRET ${weakness}`)
+  return secret
+}
