@@ -3,9 +3,8 @@
 // CLI within a second and closes the matching sockets.
 import { CloseCode } from "@relactation/core/protocol"
 import { describe, expect, it } from "vitest"
-import WebSocket from "ws"
 import { runCli } from "../src/internal/Cli.js"
-import { client, startRelay, until } from "./helpers.js"
+import { client, closeCodeOf, startRelay, until } from "./helpers.js"
 
 const LOG = "family-cli-access"
 
@@ -19,18 +18,6 @@ const cli = async (args: ReadonlyArray<string>, dataDir: string) => {
   )
   return { code, stdout, stderr }
 }
-
-const closeCodeOf = (url: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const socket = new WebSocket(url)
-    socket.on("error", () => {})
-    socket.on("unexpected-response", (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)))
-    socket.on("close", (code) => resolve(code))
-    socket.on("message", () => {
-      socket.terminate()
-      resolve(-1)
-    })
-  })
 
 describe("relactation-relay invite, devices, revoke, delete", () => {
   it("devices lists credential ids and last seen; revoke closes the device's open socket while the relay serves", async () => {

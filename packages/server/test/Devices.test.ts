@@ -7,40 +7,9 @@ import { describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import { mintCredential, mintJoinToken, SqliteStorage } from "../src/index.js"
 import { DATABASE_FILE } from "../src/SqliteStorage.js"
-import { client, opened, startRelay, tempDir, until } from "./helpers.js"
+import { accessRequest as http, client, closeCodeOf, opened, startRelay, tempDir, until } from "./helpers.js"
 
 const LOG = "family-devices-1"
-
-const http = (
-  relay: { url: string },
-  path: string,
-  init: { method?: string; token?: string; body?: unknown } = {}
-) =>
-  fetch(`${relay.url.replace(/^ws/, "http")}${path}`, {
-    method: init.method ?? "POST",
-    headers: {
-      ...(init.token === undefined ? {} : { authorization: `Bearer ${init.token}` }),
-      ...(init.body === undefined ? {} : { "content-type": "application/json" })
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
-  }).then(async (response) => ({
-    status: response.status,
-    body: (await response.json()) as Record<string, unknown>
-  }))
-
-/** The close code of an upgrade that is accepted only to be closed (what a browser sees). */
-const closeCodeOf = (url: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const socket = new WebSocket(url)
-    socket.on("error", () => {})
-    socket.on("unexpected-response", (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)))
-    socket.on("close", (code) => resolve(code))
-    // An admitted socket hears from the relay (its sync step 1); a refused one only its close.
-    socket.on("message", () => {
-      socket.terminate()
-      resolve(-1)
-    })
-  })
 
 // The relay generated its secret in the data folder; tests that mint on their own read it back.
 const secretOf = (dir: string): string => readFileSync(join(dir, "secret"), "utf8").trim()

@@ -141,3 +141,37 @@ export const startRelay = async (
     throw error
   }
 }
+
+/**
+ * The close code of an upgrade that is accepted only to be closed (what a browser sees of a
+ * revoked credential or a deleted log); -1 when the relay admitted it (its sync step 1 arrived).
+ */
+export const closeCodeOf = (url: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const socket = new WebSocket(url)
+    socket.on("error", () => {})
+    socket.on("unexpected-response", (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)))
+    socket.on("close", (code) => resolve(code))
+    socket.on("message", () => {
+      socket.terminate()
+      resolve(-1)
+    })
+  })
+
+/** A request to the relay's access endpoints (`/logs/…`): POST by default, the token as Bearer. */
+export const accessRequest = (
+  relay: { readonly url: string },
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {}
+): Promise<{ status: number; body: Record<string, unknown> }> =>
+  fetch(`${relay.url.replace(/^ws/, "http")}${path}`, {
+    method: init.method ?? "POST",
+    headers: {
+      ...(init.token === undefined ? {} : { authorization: `Bearer ${init.token}` }),
+      ...(init.body === undefined ? {} : { "content-type": "application/json" })
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+  }).then(async (response) => ({
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>
+  }))
