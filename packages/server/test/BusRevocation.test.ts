@@ -1,16 +1,16 @@
-// Revocation on every process at once: two relays on one Postgres and one Redis, each with its own
-// credential store. A device's credential revoked through one relay closes that device's socket
-// on the other one within a moment (REVOKED, 4410), over the bus; a deleted log likewise.
+// Revocation on every process at once: two relays on one Postgres and one Redis, sharing the
+// credentials in Postgres (the default). A device's credential revoked through one relay closes that
+// device's socket on the other one within a moment (REVOKED, 4410), over the bus (and Postgres'
+// NOTIFY, whichever comes first: hearing it twice closes nothing twice). Without the bus, see
+// PostgresAccess.test.ts.
 import { randomBytes } from "node:crypto"
-import { join } from "node:path"
 import { CloseCode } from "@relactation/core/protocol"
 import { type PostgresServer, type RedisFixture, startPostgres, startRedis } from "@relactation/testkit"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { PostgresStorage } from "../src/PostgresStorage.js"
 import { RedisBus } from "../src/RedisBus.js"
 import { createRelay, type RelayHandle } from "../src/Relay.js"
-import { SqliteStorage } from "../src/SqliteStorage.js"
-import { client, silent, tempDir, until } from "./helpers.js"
+import { client, silent, until } from "./helpers.js"
 
 const secret = randomBytes(32).toString("base64url")
 let pg: PostgresServer
@@ -22,25 +22,14 @@ beforeAll(async () => {
   pg = await startPostgres()
   redis = await startRedis()
   for (let i = 0; i < 2; i++) {
-    const dir = tempDir()
     const storage = await PostgresStorage.open({ url: pg.url })
     const bus = await RedisBus.connect({ url: redis.url })
-    const own = SqliteStorage.open({ file: join(dir.path, "access.sqlite") })
-    const relay = await createRelay({
-      port: 0,
-      secret,
-      storage,
-      bus,
-      credentials: own.credentials,
-      log: silent
-    })
+    const relay = await createRelay({ port: 0, secret, storage, bus, log: silent })
     relays.push(relay)
     closers.push(
       () => relay.close(),
       () => bus.close(),
-      () => storage.close(),
-      () => own.close(),
-      () => dir[Symbol.dispose]()
+      () => storage.close()
     )
   }
 }, 60_000)
