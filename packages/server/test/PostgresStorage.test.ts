@@ -274,14 +274,48 @@ describe("PostgresStorage", () => {
 })
 
 describe("PostgresStorage.open", () => {
-  it("creates the schema at version 1, and two processes starting at once on an empty database both succeed", async () => {
+  it("creates the schema at version 2, and two processes starting at once on an empty database both succeed", async () => {
     const url = await freshUrl()
     const [a, b] = await Promise.all([PostgresStorage.open({ url }), PostgresStorage.open({ url })])
-    expect(await query(url, "SELECT version FROM relactation_schema")).toEqual([{ version: 1 }])
+    expect(await query(url, "SELECT version FROM relactation_schema")).toEqual([{ version: 2 }])
     await Promise.all([a.close(), b.close()])
     // A restart finds the schema and keeps it.
     await (await PostgresStorage.open({ url })).close()
-    expect(await query(url, "SELECT version FROM relactation_schema")).toEqual([{ version: 1 }])
+    expect(await query(url, "SELECT version FROM relactation_schema")).toEqual([{ version: 2 }])
+  })
+
+  it("upgrades a version-1 database in place: its logs untouched, the access tables added", async () => {
+    const url = await freshUrl()
+    // Exactly what a version-1 relay created and wrote.
+    await query(
+      url,
+      `CREATE TABLE relactation_schema (version integer NOT NULL);
+       INSERT INTO relactation_schema VALUES (1);
+       CREATE TABLE relactation_logs (log_id text PRIMARY KEY, seq bigint NOT NULL, updates bigint NOT NULL, bytes bigint NOT NULL);
+       CREATE TABLE relactation_updates (log_id text NOT NULL, seq bigint NOT NULL, data bytea NOT NULL, PRIMARY KEY (log_id, seq));`
+    )
+    const w = writer("old")
+    const rows = [w.next().update, w.next().update]
+    const bytes = rows.reduce((sum, row) => sum + row.byteLength, 0)
+    await query(url, "INSERT INTO relactation_logs VALUES ($1, 2, 2, $2)", [LOG, bytes])
+    for (const [i, row] of rows.entries())
+      await query(url, "INSERT INTO relactation_updates VALUES ($1, $2, $3)", [LOG, i + 1, row])
+
+    await using storage = disposable(await PostgresStorage.open({ url }))
+    expect(await query(url, "SELECT version FROM relactation_schema")).toEqual([{ version: 2 }])
+    const loaded = await storage.load(LOG)
+    expect({ seq: loaded.seq, updates: loaded.updates, bytes: loaded.bytes }).toEqual({
+      seq: 2,
+      updates: 2,
+      bytes
+    })
+    expect(eventsOf(loaded.data)).toEqual(["old0", "old1"])
+    expect((await storage.append(LOG, w.next().update)).seq).toBe(3)
+    const credentialId = "Q2m1v4WcXl0pJ8bYzRk3aA"
+    await storage.credentials.issue(LOG, credentialId, 2_000_000_000)
+    expect(await storage.credentials.revoke(LOG, credentialId, 1_900_000_000, 2_000_000_000)).toBe(true)
+    expect(await storage.credentials.status(LOG, credentialId)).toBe("revoked")
+    expect(await storage.credentials.useJoin(LOG, "join-1", 2_000_000_000)).toBe(true)
   })
 
   it("refuses a database written by a newer relay, naming the versions", async () => {
@@ -291,7 +325,7 @@ describe("PostgresStorage.open", () => {
       "CREATE TABLE relactation_schema (version integer NOT NULL); INSERT INTO relactation_schema VALUES (99)"
     )
     await expect(PostgresStorage.open({ url })).rejects.toThrow(
-      "Postgres schema version table failed: the database is at version 99, newer than this relay's 1"
+      "Postgres schema version table failed: the database is at version 99, newer than this relay's 2"
     )
   })
 
