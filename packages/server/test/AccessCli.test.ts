@@ -3,21 +3,11 @@
 // CLI within a second and closes the matching sockets.
 import { CloseCode } from "@relactation/core/protocol"
 import { describe, expect, it } from "vitest"
-import { runCli } from "../src/internal/Cli.js"
-import { client, closeCodeOf, startRelay, until } from "./helpers.js"
+import { client, closeCodeOf, cli as runCli, startRelay, until } from "./helpers.js"
 
 const LOG = "family-cli-access"
 
-const cli = async (args: ReadonlyArray<string>, dataDir: string) => {
-  let stdout = ""
-  let stderr = ""
-  const code = await runCli(
-    args,
-    { RELAY_DATA: dataDir },
-    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }
-  )
-  return { code, stdout, stderr }
-}
+const cli = (args: ReadonlyArray<string>, dataDir: string) => runCli(args, { RELAY_DATA: dataDir })
 
 describe("relactation-relay invite, devices, revoke, delete", () => {
   it("devices lists credential ids and last seen; revoke closes the device's open socket while the relay serves", async () => {

@@ -8,8 +8,8 @@ import { CloseCode } from "@relactation/core/protocol"
 import { type PostgresServer, startPostgres } from "@relactation/testkit"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { PostgresStorage } from "../src/PostgresStorage.js"
-import { createRelay, type RelayHandle } from "../src/Relay.js"
-import { accessRequest as http, client, closeCodeOf, silent, until } from "./helpers.js"
+import type { RelayHandle } from "../src/Relay.js"
+import { accessRequest as http, client, closeCodeOf, startPostgresRelay, until } from "./helpers.js"
 
 const secret = randomBytes(32).toString("base64url")
 const LOG = "family-pg-access"
@@ -23,19 +23,7 @@ afterAll(async () => {
   await postgres?.stop()
 })
 
-/** A relay process of its own on the database: its own pool, its own listening connection. */
-const relayOn = async (url: string): Promise<RelayHandle> => {
-  const storage = await PostgresStorage.open({ url })
-  const relay = await createRelay({ port: 0, secret, storage, log: silent }).catch(async (error) => {
-    await storage.close()
-    throw error
-  })
-  const close = async () => {
-    await relay.close()
-    await storage.close()
-  }
-  return { ...relay, close, [Symbol.asyncDispose]: close }
-}
+const relayOn = (url: string) => startPostgresRelay(url, { secret })
 
 /** Two relays on a fresh database, closed at the end. */
 const twoRelays = async () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { encodeUpdate } from "@relactation/testkit"
-import { createRelay, type RelayHandle, type RelayOptions } from "../src/index.js"
+import { createRelay, PostgresStorage, type RelayHandle, type RelayOptions } from "../src/index.js"
+import { runCli } from "../src/internal/Cli.js"
 import WebSocket from "ws"
 import { WebsocketProvider } from "y-websocket"
 import * as Y from "yjs"
@@ -175,3 +176,37 @@ export const accessRequest = (
     status: response.status,
     body: (await response.json()) as Record<string, unknown>
   }))
+
+/**
+ * A relay of its own on a Postgres database (its own pool and listening connection: what another
+ * process would have), with the store's credentials; disposing it closes the relay and the store.
+ */
+export const startPostgresRelay = async (
+  url: string,
+  options: Partial<RelayOptions> & { readonly secret: string }
+): Promise<RelayHandle> => {
+  const storage = await PostgresStorage.open({ url })
+  const relay = await createRelay({ port: 0, log: silent, ...options, storage }).catch(async (error) => {
+    await storage.close()
+    throw error
+  })
+  const close = async () => {
+    await relay.close()
+    await storage.close()
+  }
+  return { ...relay, close, [Symbol.asyncDispose]: close }
+}
+
+/** Runs `relactation-relay` in this process with exactly `env`; resolves with its exit code and output. */
+export const cli = async (
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>>
+): Promise<{ code: number; stdout: string; stderr: string }> => {
+  let stdout = ""
+  let stderr = ""
+  const code = await runCli(args, env, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text)
+  })
+  return { code, stdout, stderr }
+}
