@@ -5,14 +5,13 @@
 // made through one reach the other's onChange. Postgres alone: the listening connection lost and
 // back reads what it missed from the tables.
 import { join } from "node:path"
-import { type PostgresServer, startPostgres } from "@relactation/testkit"
 import pg from "pg"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { AccessChange, CredentialStore } from "../src/Credentials.js"
 import { LISTENER_NAME } from "../src/internal/postgres/PostgresCredentials.js"
 import { PostgresStorage } from "../src/PostgresStorage.js"
 import { DATABASE_FILE, SqliteStorage } from "../src/SqliteStorage.js"
-import { tempDir, until } from "./helpers.js"
+import { postgresForFile, tempDir, until } from "./helpers.js"
 
 const LOG = "family-store-01"
 const OTHER = "family-store-02"
@@ -33,14 +32,7 @@ interface Database {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-let postgres: PostgresServer
-let databases = 0
-beforeAll(async () => {
-  postgres = await startPostgres()
-})
-afterAll(async () => {
-  await postgres?.stop()
-})
+const postgres = postgresForFile("credentials")
 
 const backends: ReadonlyArray<[string, () => Promise<Database>]> = [
   [
@@ -57,7 +49,7 @@ const backends: ReadonlyArray<[string, () => Promise<Database>]> = [
   [
     "Postgres",
     async () => {
-      const url = await postgres.database(`credentials_${++databases}`)
+      const url = await postgres.database()
       return { url, open: () => PostgresStorage.open({ url }), [Symbol.asyncDispose]: async () => {} }
     }
   ]
@@ -233,7 +225,7 @@ const listening = async (url: string): Promise<number> => {
 
 describe("CredentialStore on Postgres, the listening connection", () => {
   it("after it was lost, reads what it missed from the tables", async () => {
-    const url = await postgres.database(`credentials_${++databases}`)
+    const url = await postgres.database()
     await using store = disposable(await PostgresStorage.open({ url }))
     const changes: Array<AccessChange> = []
     const stop = store.credentials.onChange?.((change) => changes.push(change))

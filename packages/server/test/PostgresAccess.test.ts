@@ -5,29 +5,28 @@
 // device's open socket there and refuses it at the upgrade, also after a restart.
 import { randomBytes } from "node:crypto"
 import { CloseCode } from "@relactation/core/protocol"
-import { type PostgresServer, startPostgres } from "@relactation/testkit"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { PostgresStorage } from "../src/PostgresStorage.js"
 import type { RelayHandle } from "../src/Relay.js"
-import { accessRequest as http, client, closeCodeOf, startPostgresRelay, until } from "./helpers.js"
+import {
+  accessRequest as http,
+  client,
+  closeCodeOf,
+  postgresForFile,
+  startPostgresRelay,
+  until
+} from "./helpers.js"
 
 const secret = randomBytes(32).toString("base64url")
 const LOG = "family-pg-access"
 
-let postgres: PostgresServer
-let databases = 0
-beforeAll(async () => {
-  postgres = await startPostgres()
-})
-afterAll(async () => {
-  await postgres?.stop()
-})
+const postgres = postgresForFile("access")
 
 const relayOn = (url: string) => startPostgresRelay(url, { secret })
 
 /** Two relays on a fresh database, closed at the end. */
 const twoRelays = async () => {
-  const url = await postgres.database(`access_${++databases}`)
+  const url = await postgres.database()
   const a = await relayOn(url)
   const b = await relayOn(url)
   return {

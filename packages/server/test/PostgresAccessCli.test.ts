@@ -6,26 +6,27 @@
 import { randomBytes } from "node:crypto"
 import { readdirSync } from "node:fs"
 import { CloseCode } from "@relactation/core/protocol"
-import { type PostgresServer, startPostgres } from "@relactation/testkit"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { PostgresStorage } from "../src/PostgresStorage.js"
-import { accessRequest, cli, client, closeCodeOf, startPostgresRelay, tempDir, until } from "./helpers.js"
+import {
+  accessRequest,
+  cli,
+  client,
+  closeCodeOf,
+  postgresForFile,
+  startPostgresRelay,
+  tempDir,
+  until
+} from "./helpers.js"
 
 const SECRET = randomBytes(32).toString("base64url")
 const LOG = "family-pg-cli-01"
 
-let postgres: PostgresServer
-let databases = 0
-beforeAll(async () => {
-  postgres = await startPostgres()
-})
-afterAll(async () => {
-  await postgres?.stop()
-})
+const postgres = postgresForFile("cli_access")
 
 describe("relactation-relay invite, token, devices, revoke, delete --store postgres://…", () => {
   it("work on the shared store while two relays serve from it, and the relays hear them", async () => {
-    const url = await postgres.database(`cli_access_${++databases}`)
+    const url = await postgres.database()
     await using a = await startPostgresRelay(url, { secret: SECRET })
     await using b = await startPostgresRelay(url, { secret: SECRET })
     const withSecret = { RELAY_SECRET: SECRET }
@@ -95,7 +96,7 @@ describe("relactation-relay invite, token, devices, revoke, delete --store postg
   })
 
   it("invite, token and serve with a Postgres store exit 1 without RELAY_SECRET, naming it; nothing listens", async () => {
-    const url = await postgres.database(`cli_access_${++databases}`)
+    const url = await postgres.database()
     using dir = tempDir()
     for (const args of [
       ["invite", LOG, "--store", url],

@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { encodeUpdate } from "@relactation/testkit"
+import { encodeUpdate, type PostgresServer, startPostgres } from "@relactation/testkit"
+import { afterAll, beforeAll } from "vitest"
 import { createRelay, PostgresStorage, type RelayHandle, type RelayOptions } from "../src/index.js"
 import { runCli } from "../src/internal/Cli.js"
 import WebSocket from "ws"
@@ -209,4 +210,20 @@ export const cli = async (
     stderr: (text) => (stderr += text)
   })
   return { code, stdout, stderr }
+}
+
+/**
+ * One real Postgres for the test file (started before its tests, stopped after) and a fresh
+ * database per call, so tests never see each other's rows.
+ */
+export const postgresForFile = (prefix: string): { database(): Promise<string> } => {
+  let server: PostgresServer | undefined
+  let databases = 0
+  beforeAll(async () => {
+    server = await startPostgres()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+  return { database: () => (server as PostgresServer).database(`${prefix}_${++databases}`) }
 }
