@@ -2,9 +2,9 @@
 // source): a bus without a shared store is a usage error (exit 2), a bad URL or an unreachable
 // Redis exits 1 naming what failed, before any port is bound; with both it serves and names the bus.
 import { type PostgresServer, type RedisFixture, startPostgres, startRedis } from "@relactation/testkit"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { tempDir } from "./helpers.js"
-import { runCli, serve } from "./process.js"
+import { type CliRun, runCli, serve } from "./process.js"
 
 const SECRET = "KqpDkJkwkr32R8Dbi8a2K2jHFRaVUk14ZGoPzCtyKzU"
 let postgres: PostgresServer
@@ -19,10 +19,33 @@ afterAll(async () => {
   await postgres?.stop()
 })
 
+// A run still going when its test ends (a start that hangs) is killed, never left behind.
+const running = new Set<CliRun>()
+afterEach(async () => {
+  for (const run of running) {
+    run.child.kill("SIGKILL")
+    await run.exited
+  }
+  running.clear()
+})
+
+/**
+ * Runs the CLI until it exits. A start error must end it before any port is bound: one that prints
+ * "listening" instead (a half-started relay) is killed at once and reported as `code: "listening"`.
+ */
 const finish = async (args: Array<string>, env: Record<string, string> = {}) => {
   const run = runCli(args, { RELAY_SECRET: SECRET, ...env })
-  const code = await run.exited
-  return { code, stdout: run.stdout(), stderr: run.stderr() }
+  running.add(run)
+  const listening = new Promise<"listening">((resolve) => {
+    run.child.stdout?.on("data", () => {
+      if (run.stdout().includes('"event":"listening"')) resolve("listening")
+    })
+  })
+  const first = await Promise.race([run.exited, listening])
+  if (first === "listening") run.child.kill("SIGKILL")
+  await run.exited
+  running.delete(run)
+  return { code: first, stdout: run.stdout(), stderr: run.stderr() }
 }
 
 describe("relactation-relay serve --bus", () => {
