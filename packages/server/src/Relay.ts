@@ -124,6 +124,13 @@ export interface RelayHandle {
   [Symbol.asyncDispose](): Promise<void>
 }
 
+/** A store that cannot be reached: a close code the client reads as "try again later". */
+const STORE_DOWN: Refusal = {
+  close: CloseCode.STORE_UNAVAILABLE,
+  reason: "store-unavailable",
+  message: "store unavailable, try again later"
+}
+
 const defaultLog = (line: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`)
 }
@@ -276,11 +283,15 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
     } catch (error) {
       metrics.error("storage")
       log({ level: "error", event: "credential-check-failed", logId, error: describe(error) })
-      return refuse(request, socket, head, {
-        status: 500,
-        reason: "load-failed",
-        message: "relay unavailable"
-      })
+      // The credentials live in the store: while it cannot be reached, "try again later" as for a load.
+      return refuse(
+        request,
+        socket,
+        head,
+        error instanceof StoreUnavailableError
+          ? STORE_DOWN
+          : { status: 500, reason: "load-failed", message: "relay unavailable" }
+      )
     }
     const gone = admitStatus(status)
     if (gone !== undefined) return refuse(request, socket, head, gone)
@@ -329,11 +340,7 @@ export const createRelay = async (options: RelayOptions): Promise<RelayHandle> =
         socket,
         head,
         error instanceof StoreUnavailableError
-          ? {
-              close: CloseCode.STORE_UNAVAILABLE,
-              reason: "store-unavailable",
-              message: "store unavailable, try again later"
-            }
+          ? STORE_DOWN
           : { status: 500, reason: "load-failed", message: "log could not be loaded" }
       )
     }

@@ -5,6 +5,7 @@
 // device's open socket there and refuses it at the upgrade, also after a restart.
 import { randomBytes } from "node:crypto"
 import { CloseCode } from "@relactation/core/protocol"
+import { startPostgres } from "@relactation/testkit"
 import { describe, expect, it } from "vitest"
 import { PostgresStorage } from "../src/PostgresStorage.js"
 import type { RelayHandle } from "../src/Relay.js"
@@ -150,5 +151,15 @@ describe("credentials on Postgres, two relay processes, no bus", () => {
     } finally {
       await reader.close()
     }
+  })
+
+  it("while Postgres is down, the credential check tells a new connection 1013 (try again later), not 500; admitted when it is back", async () => {
+    await using server = await startPostgres()
+    await using relay = await startPostgresRelay(await server.database("outage"), { secret })
+    const phone = await relay.credential(LOG)
+    await server.stopServer("fast")
+    expect(await closeCodeOf(url(relay, phone.token))).toBe(CloseCode.STORE_UNAVAILABLE)
+    await server.startServer()
+    await until("admitted again", async () => (await closeCodeOf(url(relay, phone.token))) === -1)
   })
 })
