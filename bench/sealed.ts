@@ -25,11 +25,11 @@ import { EVENTS_MAP, storedUpdate } from "./ydoc.js"
 
 type Sealed = { readonly key: string; readonly value: SealedEntry }
 
-const sealAll = (keys: LogKeys, events: ReadonlyArray<Event>): Promise<Array<Sealed>> =>
+export const sealAll = (keys: LogKeys, events: ReadonlyArray<Event>): Promise<Array<Sealed>> =>
   Promise.all(events.map((e) => seal(keys, encodeEvent(e) as { id: string })))
 
 /** Both phones' documents of sealed entries, each phone writing its caregiver's, exchanging updates. */
-const sealedUpdate = (
+export const sealedUpdate = (
   events: ReadonlyArray<Event>,
   sealed: ReadonlyArray<Sealed>,
   caregivers: readonly [string, string]

@@ -222,6 +222,13 @@ export type FileAdapterFactory = (path: string) => PersistenceAdapter
  */
 export interface OpenLogInternals {
   readonly epochs?: (epochs: Epochs.Epochs, doc: Y.Doc) => void
+  /**
+   * How the projections started: folded from every entry, the checkpoint's results (nothing
+   * added since), or the checkpoint's state plus the entries added since (for tests and the bench).
+   *
+   * @since 0.2.0
+   */
+  readonly projectionsFrom?: (from: "fold" | "checkpoint results" | "checkpoint state") => void
 }
 
 const LOCAL = Symbol.for("@relactation/sync/local")
@@ -348,6 +355,7 @@ export const openLogWith = async (
     throw error
   }
   const { session, index, projections } = restored
+  internals.projectionsFrom?.(projections.startedFrom)
   if (codec.sealed && opensNothing(index.problems, index.entries)) {
     // Every sealed entry on this device failed authentication: the key is not this log's. Nothing
     // was written; the stored document stays as it was.
@@ -371,11 +379,19 @@ export const openLogWith = async (
           take: () =>
             codec.wrapCheckpoint(
               Checkpoint.encode(
-                Checkpoint.take(logId, doc, map, projections.options, index.entry, {
-                  dailyTotals: projections.dailyTotals,
-                  weightTrend: projections.weightTrend,
-                  relactationProgress: projections.relactationProgress
-                })
+                Checkpoint.take(
+                  logId,
+                  doc,
+                  map,
+                  projections.options,
+                  index.entry,
+                  {
+                    dailyTotals: projections.dailyTotals,
+                    weightTrend: projections.weightTrend,
+                    relactationProgress: projections.relactationProgress
+                  },
+                  projections.snapshot()
+                )
               )
             )
         })

@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import {
   dailyTotals,
+  type Draft,
   decodeEntry,
   encodeEvent,
   makeSync,
@@ -26,6 +27,7 @@ import {
   type PersistenceAdapter,
   type ProjectionOptions
 } from "../src/node.js"
+import { openLogWith } from "../src/EventLog.js"
 import { prng, runs, seedFor } from "./helpers.js"
 
 const LOG = "family-checkpoint-1"
@@ -87,9 +89,12 @@ const expectBatch = (log: EventLog, options: ProjectionOptions): void => {
   expect(log.relactationProgress).toEqual(relactationProgress(entries, day))
 }
 
-type Tamper = "none" | "truncate" | "corrupt" | "foreign" | "stale" | "ahead" | "delete" | "edited"
+type Tamper = "none" | "truncate" | "corrupt" | "foreign" | "stale" | "ahead" | "delete" | "edited" | "grown"
 const tampers: ReadonlyArray<Tamper> = [
   "none",
+  "grown",
+  "grown",
+  "grown",
   "none",
   "none",
   "truncate",
@@ -116,7 +121,7 @@ describe("local checkpoint", () => {
     const seed = seedFor("checkpoint")
     const random = prng(seed)
     const int = (n: number) => Math.floor(random() * n)
-    const rounds = runs(12)
+    const rounds = runs(24)
     const path = join(dir, "log.ylog")
     const checkpointPath = `${path}.checkpoint`
     let t = Date.parse("2027-03-01T08:00:00.000Z")
@@ -128,20 +133,29 @@ describe("local checkpoint", () => {
     // What the previous close left, and whether this open must show it first.
     let closed: ReturnType<typeof view> | undefined
     let expectFirst: "exactly" | "none" | "any" = "none"
+    let expectFrom: string | undefined
     for (let round = 0; round < rounds; round++) {
       const what = `round ${round} (FC_SEED=${seed})`
       const { adapter, state } = fileWithDoc(path)
       const first: Array<FirstProjections> = []
-      const log = await openLog({
-        logId: LOG,
-        caregiver: "parent-a",
-        child: "baby-1",
-        persistence: { kind: "custom", adapter },
-        projections: options,
-        now: () => t,
-        random: prng(seed + round),
-        onFirstProjections: (p) => first.push(p)
-      })
+      const from: Array<string> = []
+      const log = await openLogWith(
+        {
+          logId: LOG,
+          caregiver: "parent-a",
+          child: "baby-1",
+          persistence: { kind: "custom", adapter },
+          projections: options,
+          now: () => t,
+          random: prng(seed + round),
+          onFirstProjections: (p) => first.push(p)
+        },
+        undefined,
+        { projectionsFrom: (f) => from.push(f) }
+      )
+      // Which path the open took: the checkpoint's results when nothing was added, its state
+      // plus only the new entries when another phone's entries arrived while it was closed.
+      if (expectFrom !== undefined) expect(from, what).toEqual([expectFrom])
       if (expectFirst === "exactly") {
         expect(first, what).toHaveLength(1)
         const [shown] = first
@@ -226,12 +240,18 @@ describe("local checkpoint", () => {
           log.setProjectionOptions(options)
         }
       }
+      // The live projections after the changes (folded into a restored state or not) are the
+      // batch projections of what the log holds.
+      expectBatch(log, options)
       closed = view(log)
       await log.close() // writes the checkpoint
 
       // Between opens: maybe other options, maybe a damaged checkpoint.
+      const closedWith = options
       const sameOptions = random() < 0.7
       if (!sameOptions) options = optionChoices[int(optionChoices.length)]!
+      // The next options may be drawn equal to those the checkpoint was written with.
+      const checkpointOptions = JSON.stringify(closedWith) === JSON.stringify(options)
       const tamper = tampers[int(tampers.length)]!
       const current = await readFile(checkpointPath)
       const currentLog = await readFile(path)
@@ -277,6 +297,52 @@ describe("local checkpoint", () => {
         )
         doc.destroy()
       }
+      if (tamper === "grown") {
+        // While the log is closed, another phone's entries reach the file: new events, skipped
+        // entries, retractions of old entries and of entries of the same batch. Nothing changed
+        // or deleted, so the open takes the checkpoint's state and folds only these.
+        const doc = new Y.Doc()
+        Y.applyUpdate(doc, Y.mergeUpdates(FilePersistence.decodeRecords(currentLog).updates))
+        const events = doc.getMap<unknown>("events")
+        const ids = [...events.entries()]
+          // Valid events only (not the skipped entries under other keys), and not retractions.
+          .filter(([key, raw]) => {
+            const r = raw as { id?: unknown; type?: unknown }
+            return r.id === key && r.type !== "retract"
+          })
+          .map(([key]) => key)
+        const before = Y.encodeStateVector(doc)
+        const make = (draft: Record<string, unknown>) =>
+          makeSync({ child: "baby-1", by: "parent-b", ...draft } as unknown as Draft, {
+            now: () => t,
+            random
+          })
+        doc.transact(() => {
+          const fresh: Array<string> = []
+          for (let i = 0, n = 1 + int(8); i < n; i++) {
+            const at = new Date(t - int(96) * 3_600_000).toISOString()
+            const e =
+              random() < 0.7
+                ? make({ type: "latch", at, durationSec: 60 + int(1500), side: "right" })
+                : make({ type: "weigh-in", at, grams: 3000 + int(900) })
+            events.set(e.id, encodeEvent(e))
+            fresh.push(e.id)
+          }
+          for (let i = 0, n = int(3); i < n; i++) {
+            const pool = random() < 0.5 ? ids : fresh
+            const target = pool[int(pool.length)]
+            if (target === undefined) continue
+            const r = make({ type: "retract", target })
+            events.set(r.id, encodeEvent(r))
+          }
+          if (random() < 0.3) events.set(`grown-bad-${round}`, { type: "pump", v: 1, durationSec: -1 })
+        })
+        await writeFile(
+          path,
+          Buffer.concat([currentLog, FilePersistence.encodeRecord(Y.encodeStateAsUpdate(doc, before))])
+        )
+        doc.destroy()
+      }
       if (tamper === "stale" && previousCheckpoint !== undefined)
         await writeFile(checkpointPath, previousCheckpoint)
       // The document goes back to an earlier copy: the checkpoint covers more than it has.
@@ -289,9 +355,18 @@ describe("local checkpoint", () => {
           ? sameOptions
             ? "exactly"
             : "any"
-          : tamper === "stale" || tamper === "ahead" || tamper === "edited"
+          : tamper === "stale" || tamper === "ahead" || tamper === "edited" || tamper === "grown"
             ? "any"
             : "none"
+      expectFrom = !checkpointOptions
+        ? "fold"
+        : tamper === "none"
+          ? "checkpoint results"
+          : tamper === "grown"
+            ? "checkpoint state"
+            : tamper === "delete" || tamper === "truncate" || tamper === "corrupt" || tamper === "foreign"
+              ? "fold"
+              : undefined
     }
   })
 })

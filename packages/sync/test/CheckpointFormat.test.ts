@@ -33,7 +33,8 @@ const sample = () => {
     weightTrend: weightTrend(events, {}),
     relactationProgress: relactationProgress(events, options)
   }
-  const checkpoint = Checkpoint.take(LOG, doc, map, options, (key) => decoded.get(key), results)
+  const state = { v: 1, days: [[1, 2, 3]] }
+  const checkpoint = Checkpoint.take(LOG, doc, map, options, (key) => decoded.get(key), results, state)
   return { doc, map, checkpoint, bytes: Checkpoint.encode(checkpoint) }
 }
 
@@ -46,6 +47,7 @@ describe("checkpoint format", () => {
     const back = Checkpoint.decode(bytes, LOG)!
     expect(back.results).toEqual(JSON.parse(JSON.stringify(checkpoint.results)))
     expect(back.entries).toEqual(JSON.parse(JSON.stringify(checkpoint.entries)))
+    expect(back.state).toEqual(checkpoint.state)
     expect(Checkpoint.verify(back, doc, map)?.unchanged).toBe(true)
   })
 

@@ -6,7 +6,9 @@
  * Bytes: `RLCP` (4), format (u32 BE), the head's length (u32 BE), a checksum of the head and one
  * of the entries (u32 BE each), then two JSON sections: the head (the log id, the projection
  * options, the document's state vector and the projections' results), then the entries (for
- * every entry its key, the Yjs item (client, clock) that holds it and its decoded form). The head
+ * every entry its key, the Yjs item (client, clock) that holds it and its decoded form) with the
+ * projections' state (core's `UniqueIdProjections.snapshot`: day sums and a few ids, so an open
+ * folds only the entries added since instead of all of them). The head
  * comes first and is small, so the first projections need only it parsed; the entries, as large
  * as the log, are checked at once but parsed when the document is there to confirm them. A Yjs
  * item never changes, so an entry whose key is held by the same item as in the checkpoint is the
@@ -21,7 +23,7 @@ import type { ProjectionOptions } from "../EventLog.js"
  * The checkpoint format; bumped whenever the bytes, the decoding or the projections change, so
  * a checkpoint from another version is ignored.
  */
-export const FORMAT = 2
+export const FORMAT = 3
 
 const MAGIC = [0x52, 0x4c, 0x43, 0x50] // "RLCP"
 const HEADER = 20
@@ -52,6 +54,11 @@ export interface Checkpoint {
   readonly stateVector: string
   readonly entries: ReadonlyArray<Entry>
   readonly results: Results
+  /**
+   * The projections' state after folding exactly `entries` (core's `UniqueIdProjections`
+   * snapshot), read with the entries; `undefined` when the checkpoint has none.
+   */
+  readonly state: unknown
 }
 
 // FNV-1a over 32-bit words (the tail byte by byte): a quarter of the steps of the byte-wise
@@ -92,7 +99,8 @@ export const take = (
   map: Y.Map<unknown>,
   options: ProjectionOptions,
   decoded: (key: string) => LogEntry | undefined,
-  results: Results
+  results: Results,
+  state: unknown
 ): Checkpoint => {
   const entries: Array<Entry> = []
   for (const [key, id] of itemsOf(map)) {
@@ -100,15 +108,15 @@ export const take = (
     if (entry === undefined) continue
     entries.push(entry.id === key ? [id.client, id.clock, entry] : [id.client, id.clock, entry, key])
   }
-  return { logId, options, stateVector: toBase64(Y.encodeStateVector(doc)), entries, results }
+  return { logId, options, stateVector: toBase64(Y.encodeStateVector(doc)), entries, results, state }
 }
 
 /** The bytes of a checkpoint. */
 export const encode = (checkpoint: Checkpoint): Uint8Array => {
-  const { entries, ...rest } = checkpoint
+  const { entries, state, ...rest } = checkpoint
   const encoder = new TextEncoder()
   const head = encoder.encode(JSON.stringify(rest))
-  const body = encoder.encode(JSON.stringify(entries))
+  const body = encoder.encode(JSON.stringify({ entries, state }))
   const out = new Uint8Array(HEADER + head.length + body.length)
   out.set(MAGIC, 0)
   const view = new DataView(out.buffer)
@@ -161,21 +169,30 @@ export const decode = (bytes: Uint8Array | undefined, logId: string): Checkpoint
     return undefined
   }
   let entries: ReadonlyArray<Entry> | undefined
+  let state: unknown
+  const parseBody = (): ReadonlyArray<Entry> => {
+    if (entries === undefined) {
+      try {
+        const { entries: list, state: saved } = parse(body) as { entries?: unknown; state?: unknown }
+        entries = Array.isArray(list) ? (list as ReadonlyArray<Entry>) : UNREADABLE
+        state = entries === UNREADABLE ? undefined : saved
+      } catch {
+        entries = UNREADABLE
+      }
+    }
+    return entries
+  }
   return {
     logId: parsed.logId,
     options: parsed.options,
     stateVector: parsed.stateVector,
     results: parsed.results,
     get entries() {
-      if (entries === undefined) {
-        try {
-          const list = parse(body)
-          entries = Array.isArray(list) ? (list as ReadonlyArray<Entry>) : UNREADABLE
-        } catch {
-          entries = UNREADABLE
-        }
-      }
-      return entries
+      return parseBody()
+    },
+    get state() {
+      parseBody()
+      return state
     }
   }
 }
@@ -190,6 +207,11 @@ export interface Verdict {
   readonly reuse: (key: string) => LogEntry | undefined
   /** The document holds exactly the checkpoint's entries: no key added, changed or deleted. */
   readonly unchanged: boolean
+  /**
+   * The document holds every entry of the checkpoint, unchanged, and maybe more: the checkpoint's
+   * state plus the entries not reused is the whole log.
+   */
+  readonly onlyAdded: boolean
 }
 
 /**
@@ -217,6 +239,7 @@ export const verify = (checkpoint: Checkpoint, doc: Y.Doc, map: Y.Map<unknown>):
   }
   return {
     reuse: (key) => kept.get(key),
-    unchanged: kept.size === items.size && kept.size === checkpoint.entries.length
+    unchanged: kept.size === items.size && kept.size === checkpoint.entries.length,
+    onlyAdded: kept.size === checkpoint.entries.length
   }
 }

@@ -1,35 +1,30 @@
 /**
  * The log's three live projections (daily totals, weight trend, relactation progress) under one
- * set of `ProjectionOptions`: each entry is folded into all three, and a change of options
- * rebuilds all three or, when one of them rejects the options, none.
+ * set of `ProjectionOptions`, folded together by core's `UniqueIdProjections` (the map holds one
+ * entry per id, so set semantics need no id map of the facts): each entry is folded once, a change
+ * of options rebuilds all three or, when one of them rejects the options, none. The state can be
+ * saved in the checkpoint and restored, so an open folds only what was added since.
  */
 import {
+  type AllProjectionsOptions,
+  type AllProjectionsState,
+  AllProjectionsReducer,
   type DailyTotals,
-  type DailyTotalsOptions,
-  DailyTotalsReducer,
   type LogEntry,
   type RelactationProgress,
-  type RelactationProgressOptions,
-  RelactationProgressReducer,
-  type WeightTrend,
-  type WeightTrendOptions,
-  WeightTrendReducer
+  UniqueIdProjections,
+  type WeightTrend
 } from "@relactation/core"
 import type { ProjectionOptions } from "../EventLog.js"
-import * as LiveProjections from "../LiveProjections.js"
 import { opt } from "./opt.js"
 
 /** The public `ProjectionOptions`. */
 export type Options = ProjectionOptions
 
-const dailyOptionsOf = (p: Options): DailyTotalsOptions => ({
+const coreOptionsOf = (p: Options): AllProjectionsOptions => ({
   timeZone: p.timeZone,
   ...opt("dayStartHour", p.dayStartHour),
   ...opt("night", p.night),
-  ...opt("child", p.child)
-})
-const progressOptionsOf = (p: Options): RelactationProgressOptions => dailyOptionsOf(p)
-const weightOptionsOf = (p: Options): WeightTrendOptions => ({
   ...opt("child", p.child),
   ...opt("birthDate", p.birthDate),
   ...opt("sex", p.sex)
@@ -41,10 +36,14 @@ export interface Projections {
   readonly dailyTotals: DailyTotals
   readonly weightTrend: WeightTrend
   readonly relactationProgress: RelactationProgress
-  /** Folds one new entry into all three. */
+  /** Folds one new entry into all three (the index already holds it). */
   readonly apply: (entry: LogEntry) => void
   /** Starts over from `entries` with `options` (default: the current ones); throws core's `InvalidOptions`. */
   readonly rebuild: (entries: () => Iterable<LogEntry>, options?: Options) => void
+  /** The state as JSON data, for the checkpoint (of exactly the entries folded so far). */
+  readonly snapshot: () => unknown
+  /** How the projections were started: what a test or a benchmark checks. */
+  readonly startedFrom: "fold" | "checkpoint results" | "checkpoint state"
 }
 
 /** Results the projections start from instead of folding (from a confirmed checkpoint). */
@@ -54,69 +53,95 @@ export interface Results {
   readonly relactationProgress: RelactationProgress
 }
 
-const fold = (options: Options, entries: () => Iterable<LogEntry>) => ({
-  daily: LiveProjections.make(DailyTotalsReducer, dailyOptionsOf(options), entries()),
-  weight: LiveProjections.make(WeightTrendReducer, weightOptionsOf(options), entries()),
-  progress: LiveProjections.make(RelactationProgressReducer, progressOptionsOf(options), entries())
-})
+/** What a checkpoint gives the start. */
+export interface FromCheckpoint {
+  /** The results of exactly the log's entries under these options (nothing added since). */
+  readonly results?: Results
+  /** The projections' state of the checkpoint's entries under these options. */
+  readonly state?: unknown
+  /** With `state` and no `results`: the entries added since the checkpoint (not in its state). */
+  readonly added?: () => ReadonlyArray<LogEntry>
+}
 
 /**
  * Folds `entries` into the three projections; throws core's `InvalidOptions` on bad options.
- * With `cached` (the results of exactly these entries and options), nothing is folded until the
- * first new entry or rebuild: reading the results costs nothing until then.
+ * `folded(id)` is the log's index: the entry with that id (every indexed entry is folded, the
+ * log indexes an entry just before it applies it). From a checkpoint: with `results` nothing is
+ * folded until the first new entry or rebuild (then the state is restored, or everything folded
+ * if it does not restore); with `state` and `added`, the state is restored and only `added`
+ * folded into it.
  */
-export const make = (options: Options, entries: () => Iterable<LogEntry>, cached?: Results): Projections => {
+export const make = (
+  options: Options,
+  entries: () => Iterable<LogEntry>,
+  folded: (id: string) => LogEntry | undefined,
+  start: FromCheckpoint = {}
+): Projections => {
   let current = options
-  if (cached !== undefined) {
-    // The options are still checked now, as without a checkpoint.
-    DailyTotalsReducer.initial(dailyOptionsOf(options))
-    WeightTrendReducer.initial(weightOptionsOf(options))
-    RelactationProgressReducer.initial(progressOptionsOf(options))
+  // The options are checked now, whatever the start.
+  const fresh = UniqueIdProjections.initial(coreOptionsOf(options), folded)
+  const scratch = (o: Options): AllProjectionsState =>
+    UniqueIdProjections.fold(UniqueIdProjections.initial(coreOptionsOf(o), folded), entries())
+  const restored = (): AllProjectionsState | undefined =>
+    start.state === undefined
+      ? undefined
+      : UniqueIdProjections.restore(coreOptionsOf(options), start.state, folded)
+
+  let startedFrom: Projections["startedFrom"] = "fold"
+  let state: AllProjectionsState | undefined
+  const cached = start.results
+  if (cached !== undefined) startedFrom = "checkpoint results"
+  else if (start.added !== undefined) {
+    const back = restored()
+    if (back !== undefined) {
+      state = UniqueIdProjections.fold(back, start.added())
+      startedFrom = "checkpoint state"
+    }
   }
-  let live = cached === undefined ? fold(options, entries) : undefined
-  const folded = () => {
-    live ??= fold(current, entries)
-    return live
+  if (cached === undefined && state === undefined) state = UniqueIdProjections.fold(fresh, entries())
+
+  const live = (): AllProjectionsState => {
+    state ??= scratch(current)
+    return state
   }
+  const results = () => AllProjectionsReducer.result(live())
+
   return {
     get options() {
       return current
     },
     get dailyTotals() {
-      return live === undefined ? cached!.dailyTotals : live.daily.result
+      return state === undefined ? cached!.dailyTotals : results().dailyTotals
     },
     get weightTrend() {
-      return live === undefined ? cached!.weightTrend : live.weight.result
+      return state === undefined ? cached!.weightTrend : results().weightTrend
     },
     get relactationProgress() {
-      return live === undefined ? cached!.relactationProgress : live.progress.result
+      return state === undefined ? cached!.relactationProgress : results().relactationProgress
     },
     apply: (entry) => {
-      // The log adds an entry to its index before applying it, so a first fold includes it.
-      if (live === undefined) {
-        folded()
-        return
+      if (state === undefined) {
+        // The first entry after an open from exact results: the checkpoint's state plus this
+        // entry; without a usable state, a fold of the index (which already holds the entry).
+        const back = restored()
+        if (back === undefined) {
+          state = scratch(current)
+          return
+        }
+        state = back
       }
-      live.daily.apply(entry)
-      live.weight.apply(entry)
-      live.progress.apply(entry)
+      AllProjectionsReducer.apply(state, entry)
     },
     rebuild: (all, next = current) => {
-      // All three check their options (in `initial`) before any is rebuilt, so options one of them
-      // rejects leave every projection as it was.
-      const d = dailyOptionsOf(next)
-      const w = weightOptionsOf(next)
-      const p = progressOptionsOf(next)
-      DailyTotalsReducer.initial(d)
-      WeightTrendReducer.initial(w)
-      RelactationProgressReducer.initial(p)
-      if (live === undefined) live = fold(next, all)
-      else {
-        live.daily.rebuild(d, all())
-        live.weight.rebuild(w, all())
-        live.progress.rebuild(p, all())
-      }
+      // Options any of the three rejects throw here, leaving every projection as it was.
+      const fresh = UniqueIdProjections.initial(coreOptionsOf(next), folded)
+      state = UniqueIdProjections.fold(fresh, all())
       current = next
+    },
+    snapshot: () =>
+      state === undefined && start.state !== undefined ? start.state : UniqueIdProjections.snapshot(live()),
+    get startedFrom() {
+      return startedFrom
     }
   }
 }

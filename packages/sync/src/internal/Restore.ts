@@ -3,9 +3,11 @@
  * intact and of these projection options, the app gets projections from it at once), then the
  * whole document from persistence, then the entry index and projections: entries the document
  * confirms (same key, same Yjs item) are taken from the checkpoint, the rest decoded; the
- * checkpoint's results are used only if the document holds exactly the entries it covered.
+ * checkpoint's results are used only if the document holds exactly the entries it covered, and its
+ * projections' state when the document holds all of them and more: then only the entries added
+ * since are folded into it.
  */
-import { compareEvents, type Event, isEvent } from "@relactation/core"
+import { compareEvents, type Event, isEvent, type LogEntry } from "@relactation/core"
 import type * as Y from "yjs"
 import type { FirstProjections, ProjectionOptions } from "../EventLog.js"
 import type { PersistenceAdapter, PersistenceSession } from "../Persistence.js"
@@ -81,7 +83,26 @@ export const restore = async (args: {
     }
     const index = EntryIndex.make(map.entries(), verdict?.reuse, codec.decode)
     const exact = verdict?.unchanged === true && sameOptions
-    const projections = Projections.make(options, index.entries, exact ? checkpoint!.results : undefined)
+    const grown = !exact && verdict?.onlyAdded === true && sameOptions && checkpoint!.state !== undefined
+    const added = (): Array<LogEntry> => {
+      const out: Array<LogEntry> = []
+      for (const key of map.keys()) {
+        if (verdict!.reuse(key) !== undefined) continue
+        const entry = index.entry(key)
+        if (entry !== undefined) out.push(entry)
+      }
+      return out
+    }
+    const projections = Projections.make(
+      options,
+      index.entries,
+      index.event,
+      exact
+        ? { results: checkpoint!.results, state: checkpoint!.state }
+        : grown
+          ? { state: checkpoint!.state, added }
+          : {}
+    )
     return { session, index, projections, current: exact }
   } catch (error) {
     await session.close().catch(() => {})
