@@ -2,13 +2,15 @@
  * One scenario's frame: its seed (printed; `FC_SEED` replays it), its seeded randomness, the row
  * it fills in as it goes (attempts, failures, events lost, notes) and the steps that end it. After
  * the scenario's tests, the steps run (latest first) and the row is recorded for the summary,
- * whether the tests passed or not.
+ * whether the tests passed or not. A test that failed before the scenario counted anything (an
+ * assertion half-way, a timeout) still counts as a failure in the row, so the summary never shows
+ * 0 for a scenario that did not finish.
  */
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { prng, seedFor } from "@relactation/testkit"
-import { afterAll } from "vitest"
+import { afterAll, beforeEach } from "vitest"
 import { record } from "./results.js"
 
 export interface Row {
@@ -38,6 +40,13 @@ export const scenario = (name: string): Scenario => {
   const started = Date.now()
   const steps: Array<() => unknown> = []
   const row: Row = { attempts: 0, failures: 0, eventsLost: 0, notes: [] }
+  const failedTests: Array<string> = []
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(({ task }) => {
+      const error = task.result?.errors?.[0]
+      failedTests.push(`${task.name}: ${error?.message?.split("\n")[0] ?? "failed"}`)
+    })
+  })
   afterAll(async () => {
     for (const step of steps.reverse()) {
       try {
@@ -46,10 +55,11 @@ export const scenario = (name: string): Scenario => {
         row.notes.push(`an end step failed: ${error instanceof Error ? error.message : String(error)}`)
       }
     }
+    if (failedTests.length > 0) row.notes.push(`test failed: ${failedTests.join("; ")}`)
     record({
       scenario: name,
       attempts: row.attempts,
-      failures: row.failures,
+      failures: Math.max(row.failures, failedTests.length),
       eventsLost: row.eventsLost,
       notes: row.notes.join("; "),
       seed,
