@@ -17,7 +17,7 @@ interface Call {
 }
 
 /** A store whose commits return when the test says so. */
-const store = () => {
+const store = (options: { readonly overlap?: boolean } = {}) => {
   const calls: Array<Call> = []
   let open = 0
   let mostOpen = 0
@@ -37,7 +37,8 @@ const store = () => {
             reject(error)
           }
         })
-      })
+      }),
+    options
   )
   return { commits, calls, mostOpen: () => mostOpen }
 }
@@ -149,6 +150,27 @@ describe("GroupCommit", () => {
     await turn()
     expect(underWay.value).toBe("stored a")
     expect(calls.length).toBe(1)
+  })
+
+  it("with overlap, hands each turn's group over while an earlier one is under way; flush waits for all of them", async () => {
+    const { commits, calls, mostOpen } = store({ overlap: true })
+    const first = watch(commits.add("a"))
+    await turn()
+    const second = [watch(commits.add("b")), watch(commits.add("c"))]
+    await turn()
+    expect(calls.map((c) => c.group)).toEqual([["a"], ["b", "c"]])
+    const flushed = watch(commits.flush())
+    // The later group may return first: each append settles with its own group.
+    call(calls, 1).succeed()
+    await turn()
+    expect(second.map((append) => append.value)).toEqual(["stored b", "stored c"])
+    expect(first.settled).toBe(false)
+    expect(flushed.settled).toBe(false)
+    call(calls, 0).succeed()
+    await turn()
+    expect(first.value).toBe("stored a")
+    expect(flushed.settled).toBe(true)
+    expect(mostOpen()).toBe(2)
   })
 
   it("every append is committed exactly once, in order, in one group at a time, whatever the timing", async () => {
