@@ -83,7 +83,7 @@ const freePort = (): Promise<number> =>
     })
   })
 
-const once = <T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> =>
+export const once = <T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> =>
   new Promise((ok, fail) => {
     const timer = setTimeout(
       () => fail(new Error(`timed out waiting for "${type}" from ${child.pid}`)),

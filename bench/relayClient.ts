@@ -15,6 +15,8 @@ const { encodeSyncStep1, encodeUpdate, readSyncFrame } = await import("@relactat
 interface Log {
   readonly logId: string
   readonly token: string | undefined
+  /** Figure 11: phone A's and phone B's relay, when they differ (else both use `url`). */
+  readonly urls?: readonly [string, string]
 }
 interface ConnectMessage {
   readonly type: "connect"
@@ -120,7 +122,10 @@ process.on("message", async (message: ConnectMessage | RunMessage | { type: "clo
     // Connect in small batches so the accept queue is not the thing being measured.
     for (let i = 0; i < message.logs.length; i += 25) {
       for (const log of message.logs.slice(i, i + 25)) {
-        phones.push([openPhone(message.url, log, history, done), openPhone(message.url, log, history, done)])
+        phones.push([
+          openPhone(log.urls?.[0] ?? message.url, log, history, done),
+          openPhone(log.urls?.[1] ?? message.url, log, history, done)
+        ])
       }
       await new Promise((r) => setTimeout(r, 20))
     }

@@ -1,19 +1,31 @@
 /**
- * Our relay in its own process, for figure 7: `createRelay` with token auth and the embedded
- * SQLite store (default `synchronous: "full"`), exactly as `relactation-relay serve` runs it, except
+ * Our relay in its own process, for figures 7, 10 and 11: `createRelay` with token auth and the
+ * embedded SQLite store (default `synchronous: "full"`), exactly as `relactation-relay serve` runs it, except
  * that the per-address limits (connection rate, open sockets: 120/min and 256 by default) are raised
  * because every bench client comes from 127.0.0.1.
+ * With `BENCH_POSTGRES_URL` and `BENCH_REDIS_URL` (figure 11) it runs as one process of a cluster
+ * instead, as `serve --store postgres://… --bus redis://…` does: `PostgresStorage` and `RedisBus`
+ * (channel prefix `BENCH_REDIS_PREFIX`); the raised rate limit is then also the one shared in Redis.
  * Reports its port over IPC, closes on "close".
  */
 
-const { createRelay } = await import("@relactation/server")
+const { createRelay, PostgresStorage, RedisBus } = await import("@relactation/server")
 const dataDir = process.env.BENCH_DATA_DIR
 const secret = process.env.BENCH_SECRET
-if (dataDir === undefined || secret === undefined)
-  throw new Error("BENCH_DATA_DIR and BENCH_SECRET are required")
+const postgresUrl = process.env.BENCH_POSTGRES_URL
+const redisUrl = process.env.BENCH_REDIS_URL
+const clustered = postgresUrl !== undefined && redisUrl !== undefined
+if (secret === undefined || (dataDir === undefined && !clustered))
+  throw new Error("BENCH_SECRET and BENCH_DATA_DIR (or BENCH_POSTGRES_URL and BENCH_REDIS_URL) are required")
+const storage = clustered ? await PostgresStorage.open({ url: postgresUrl }) : undefined
+const bus = clustered
+  ? await RedisBus.connect({ url: redisUrl, prefix: process.env.BENCH_REDIS_PREFIX ?? "relactation" })
+  : undefined
 const relay = await createRelay({
   port: 0,
-  dataDir,
+  ...(dataDir === undefined ? {} : { dataDir }),
+  ...(storage === undefined ? {} : { storage }),
+  ...(bus === undefined ? {} : { bus }),
   secret,
   limits: { connectionsPerIpPerMinute: 1_000_000, maxSocketsPerAddress: 100_000 },
   log: () => {}
@@ -23,6 +35,9 @@ process.on("message", async (message: { type: string }) => {
   if (message.type === "stats") process.send?.({ type: "stats", stats: relay.stats() })
   if (message.type === "close") {
     await relay.close()
+    // The relay does not close a store or bus it was given.
+    await bus?.close()
+    await storage?.close()
     process.exit(0)
   }
 })

@@ -39,7 +39,8 @@ const figures: ReadonlyArray<readonly [number, string, () => Promise<Figure>]> =
   [7, "relay throughput and latency", async () => (await import("./relay.js")).relayFigure],
   [8, "sealed entries", async () => (await import("./sealed.js")).sealedFigure],
   [9, "instant open (local checkpoint)", async () => (await import("./checkpoint.js")).checkpointFigure],
-  [10, "relay saturation", async () => (await import("./saturation.js")).saturationFigure]
+  [10, "relay saturation", async () => (await import("./saturation.js")).saturationFigure],
+  [11, "relay cluster", async () => (await import("./cluster.js")).clusterFigure]
 ]
 
 const only =
