@@ -275,8 +275,8 @@ const runConfig = async (
 
 /** Why Postgres or Redis cannot be started here, or undefined when both can. */
 const missingServers = async (): Promise<string | undefined> => {
-  if (findPostgresBin() === undefined) return "no PostgreSQL binaries on this machine (see packages/testkit)"
   try {
+    if (findPostgresBin() === undefined) return "no PostgreSQL binaries on this machine (see packages/testkit)"
     findBinary("redis-server", "REDIS_SERVER", "redis-server", ["/usr/bin/redis-server"])
   } catch (error) {
     return error instanceof Error ? error.message : String(error)
