@@ -13,8 +13,8 @@
  * so none is reported. Postgres and Redis are the testkit's (real servers, fsync on), started fresh
  * for the figure, with a fresh database and channel prefix per configuration.
  */
-import { type ChildProcess, fork } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { type ChildProcess, execFileSync, fork } from "node:child_process"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -73,6 +73,10 @@ interface ConfigResult {
   readonly busLag: Histogram | undefined
   readonly catchUps: string
   readonly load: string
+  /** % of one core over the run (warm-up, window, grace), per group of processes. */
+  readonly cpu: { relays: number; busiestRelay: number; clients: number; postgres?: number; redis?: number }
+  /** Postgres transactions committed while the phones appended, and updates stored per commit. */
+  readonly commits?: { perSecond: number; updatesPerCommit: number }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -156,6 +160,87 @@ export const bucketQuantile = (h: Histogram, p: number): number => {
   return Number.POSITIVE_INFINITY
 }
 
+const TICKS_PER_SECOND = 100 // Linux's USER_HZ (`getconf CLK_TCK`), the unit of /proc/<pid>/stat
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
+const cpuOf = (pid: number): number => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
+  } catch {
+    return 0
+  }
+}
+
+/** The processes whose parent is `parent` (Postgres's backends, checkpointer, WAL writer…). */
+const childrenOf = (parent: number): Array<number> =>
+  readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent
+      } catch {
+        return false
+      }
+    })
+
+/** The Postgres server's processes: the postmaster (its pid file) and its children. */
+const postgresPids = (server: PostgresServer): Array<number> => {
+  const postmaster = Number(
+    readFileSync(join(server.folder, "data", "postmaster.pid"), "utf8").split("\n")[0]
+  )
+  return [postmaster, ...childrenOf(postmaster)]
+}
+
+/** The redis-server listening on `port` (its process title names the address). */
+const redisPids = (port: number): Array<number> =>
+  readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8")
+        return cmdline.includes("redis-server") && cmdline.includes(`:${port}`)
+      } catch {
+        return false
+      }
+    })
+
+/** CPU seconds used by groups of processes, read at the start and the end of the window. */
+const cpuSnapshot = (groups: Record<string, ReadonlyArray<number>>): Record<string, Array<number>> =>
+  Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids.map(cpuOf)]))
+
+/** Postgres's committed transactions in one database so far (`pg_stat_database`), through psql. */
+const commitsIn = (server: PostgresServer, database: string): number => {
+  const out = execFileSync(
+    join(server.bin, "psql"),
+    [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(server.port),
+      "-U",
+      "postgres",
+      "-d",
+      database,
+      "-Atc",
+      "SELECT pg_stat_force_next_flush(); SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+    ],
+    { encoding: "utf8" }
+  )
+  return Number(out.trim().split("\n").pop())
+}
+
+/** A counter of one `/metrics` text (no labels). */
+const counterOf = (text: string, name: string): number => {
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `))
+  return line === undefined ? 0 : Number(line.slice(name.length + 1))
+}
+
 const runConfig = async (
   config: Config,
   load: Load,
@@ -216,6 +301,17 @@ const runConfig = async (
     await sleep(2 * settleMs)
     const rss1 = await Promise.all(relays.map((r) => rssOf(r.child.pid!)))
     const metrics0 = await Promise.all(relays.map(metricsOf))
+    const database = `cluster_${config.key}`
+    const groups: Record<string, ReadonlyArray<number>> = {
+      relays: relays.map((r) => r.child.pid!),
+      clients: workers.map((w) => w.pid!),
+      ...(config.cluster && servers !== undefined
+        ? { postgres: postgresPids(servers.postgres), redis: redisPids(servers.redis.port) }
+        : {})
+    }
+    const cpu0 = cpuSnapshot(groups)
+    const commits0 = config.cluster && servers !== undefined ? commitsIn(servers.postgres, database) : 0
+    const t0 = performance.now()
     const results = workers.map((w) =>
       once<{
         delivered: number
@@ -235,7 +331,21 @@ const runConfig = async (
         graceMs: load.graceMs
       })
     const all = await Promise.all(results)
+    const elapsedS = (performance.now() - t0) / 1000
+    const cpu1 = cpuSnapshot(groups)
+    const commits1 = config.cluster && servers !== undefined ? commitsIn(servers.postgres, database) : 0
     const metrics1 = await Promise.all(relays.map(metricsOf))
+    const percent = (name: string): Array<number> =>
+      (cpu1[name] ?? []).map((c, i) => (100 * (c - (cpu0[name]?.[i] ?? 0))) / elapsedS)
+    const sum = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0)
+    const stored = sum(
+      metrics1.map(
+        (text, i) =>
+          counterOf(text, "relactation_relay_updates_stored_total") -
+          counterOf(metrics0[i]!, "relactation_relay_updates_stored_total")
+      )
+    )
+    const commits = commits1 - commits0
     const latencies = all.flatMap((r) => r.latencies).sort((a, b) => a - b)
     const catchUps = new Map<string, number>()
     metrics1.forEach((text, i) => {
@@ -262,7 +372,21 @@ const runConfig = async (
               .sort(([a], [b]) => a.localeCompare(b))
               .map(([k, v]) => `${k} ${v}`)
               .join(", "),
-      load: `${before.toFixed(1)}–${loadavg()[0]!.toFixed(1)}`
+      load: `${before.toFixed(1)}–${loadavg()[0]!.toFixed(1)}`,
+      cpu: {
+        relays: sum(percent("relays")),
+        busiestRelay: Math.max(...percent("relays")),
+        clients: sum(percent("clients")),
+        ...(config.cluster ? { postgres: sum(percent("postgres")), redis: sum(percent("redis")) } : {})
+      },
+      ...(config.cluster && commits > 0
+        ? {
+            commits: {
+              perSecond: commits / ((load.warmupMs + load.durationMs) / 1000),
+              updatesPerCommit: stored / commits
+            }
+          }
+        : {})
     }
   } finally {
     for (const w of workers) if (w.connected) w.send({ type: "close" })
@@ -276,7 +400,8 @@ const runConfig = async (
 /** Why Postgres or Redis cannot be started here, or undefined when both can. */
 const missingServers = async (): Promise<string | undefined> => {
   try {
-    if (findPostgresBin() === undefined) return "no PostgreSQL binaries on this machine (see packages/testkit)"
+    if (findPostgresBin() === undefined)
+      return "no PostgreSQL binaries on this machine (see packages/testkit)"
     findBinary("redis-server", "REDIS_SERVER", "redis-server", ["/usr/bin/redis-server"])
   } catch (error) {
     return error instanceof Error ? error.message : String(error)
@@ -340,7 +465,7 @@ export const clusterFigure: Figure = async (ctx: Context) => {
           ? "no bus messages"
           : `bus lag mean ${((1000 * r.busLag.sum) / r.busLag.count).toFixed(2)} ms over ${r.busLag.count} messages, p99 ≤ ${1000 * bucketQuantile(r.busLag, 0.99)} ms`
       ctx.say(
-        `fig 11 (${config.key}): ${r.throughput.toFixed(0)}/s (offered ${r.offered}/s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.memPerLogKiB.toFixed(0)} KiB/log, lost ${r.lost}, errors ${r.errors}, ${lag}, catch-ups ${r.catchUps}, load ${r.load}`
+        `fig 11 (${config.key}): ${r.throughput.toFixed(0)}/s (offered ${r.offered}/s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.memPerLogKiB.toFixed(0)} KiB/log, lost ${r.lost}, errors ${r.errors}, ${lag}, catch-ups ${r.catchUps}, CPU ${JSON.stringify(r.cpu)}, commits ${JSON.stringify(r.commits)}, load ${r.load}`
       )
       results.push(r)
     }
@@ -410,6 +535,34 @@ const rowsOf = (results: ReadonlyArray<ConfigResult>, size: string): Array<Row> 
         met: r.lost === 0
       }
     )
+    const cpuNote = [
+      `busiest relay ${r.cpu.busiestRelay.toFixed(0)} %`,
+      `load clients ${r.cpu.clients.toFixed(0)} %`,
+      ...(r.cpu.postgres === undefined ? [] : [`Postgres ${r.cpu.postgres.toFixed(0)} %`]),
+      ...(r.cpu.redis === undefined ? [] : [`Redis ${r.cpu.redis.toFixed(0)} %`]),
+      "of one core, over warm-up, window and grace; the machine has 2 cores (200 %)"
+    ].join(", ")
+    rows.push({
+      figure,
+      size,
+      metric: "CPU of the relay processes (summed)",
+      ours: q(r.cpu.relays, "%"),
+      ...(isBase
+        ? { baselineName: "(the baseline)" }
+        : { baselineName, baseline: q(base.cpu.relays, "%"), ratio: r.cpu.relays / base.cpu.relays }),
+      target: "report",
+      note: cpuNote
+    })
+    if (r.commits !== undefined)
+      rows.push({
+        figure,
+        size,
+        metric: "Postgres commits/s (pg_stat_database)",
+        ours: q(r.commits.perSecond, ""),
+        baselineName: "none",
+        target: "report",
+        note: `${r.commits.updatesPerCommit.toFixed(1)} updates stored per commit (group commit); commits from before the warm-up to after the grace, divided by the appending time`
+      })
     if (crosses && r.busLag !== undefined && r.busLag.count > 0) {
       rows.push({
         figure,

@@ -4,7 +4,7 @@
  * written as JSON.
  */
 
-export type Unit = "ms" | "µs" | "B" | "B/event" | "KiB" | "MiB" | "KiB/log" | "updates/s" | "×" | ""
+export type Unit = "ms" | "µs" | "B" | "B/event" | "KiB" | "MiB" | "KiB/log" | "updates/s" | "×" | "%" | ""
 
 export interface Quantity {
   readonly value: number
