@@ -70,11 +70,16 @@ interface ConfigResult {
   readonly memPerLogKiB: number
   readonly lost: number
   readonly errors: number
+  /** Sockets closed with "try again later" (1013, 1012) and reopened, while connecting and after. */
+  readonly connectRetries: number
+  readonly runRetries: number
   readonly busLag: Histogram | undefined
   readonly catchUps: string
   readonly load: string
   /** % of one core over the run (warm-up, window, grace), per group of processes. */
   readonly cpu: { relays: number; busiestRelay: number; clients: number; postgres?: number; redis?: number }
+  /** % of the run the relays' event loops waited for a CPU (the most of any relay). */
+  readonly waitedForCpu: number
   /** Postgres transactions committed while the phones appended, and updates stored per commit. */
   readonly commits?: { perSecond: number; updatesPerCommit: number }
 }
@@ -169,6 +174,18 @@ const cpuOf = (pid: number): number => {
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * Seconds a process's main thread (for a relay: its event loop) has waited on a run queue for a
+ * CPU so far (`/proc/<pid>/schedstat`, second field, nanoseconds); 0 once it is gone.
+ */
+const runQueueWaitOf = (pid: number): number => {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]) / 1e9
   } catch {
     return 0
   }
@@ -287,7 +304,7 @@ const runConfig = async (
       const urls = [relays[i % n]!.url, relays[(i + 1) % n]!.url] as const
       return { logId, token: mintToken(SECRET, logId), urls }
     })
-    const connected = workers.map((w) => once<{ errors: number }>(w, "connected", 300_000))
+    const connected = workers.map((w) => once<{ errors: number; retries: number }>(w, "connected", 300_000))
     workers.forEach((w, k) => {
       w.send({
         type: "connect",
@@ -297,7 +314,7 @@ const runConfig = async (
         template
       })
     })
-    await Promise.all(connected)
+    const connectRetries = (await Promise.all(connected)).reduce((n, c) => n + c.retries, 0)
     await sleep(2 * settleMs)
     const rss1 = await Promise.all(relays.map((r) => rssOf(r.child.pid!)))
     const metrics0 = await Promise.all(relays.map(metricsOf))
@@ -310,6 +327,7 @@ const runConfig = async (
         : {})
     }
     const cpu0 = cpuSnapshot(groups)
+    const wait0 = relays.map((r) => runQueueWaitOf(r.child.pid!))
     const commits0 = config.cluster && servers !== undefined ? commitsIn(servers.postgres, database) : 0
     const t0 = performance.now()
     const results = workers.map((w) =>
@@ -319,6 +337,7 @@ const runConfig = async (
         windowMs: number
         latencies: Array<number>
         errors: number
+        retries: number
         lost: number
       }>(w, "result", load.warmupMs + load.durationMs + 120_000)
     )
@@ -333,6 +352,7 @@ const runConfig = async (
     const all = await Promise.all(results)
     const elapsedS = (performance.now() - t0) / 1000
     const cpu1 = cpuSnapshot(groups)
+    const waited = relays.map((r, i) => (100 * (runQueueWaitOf(r.child.pid!) - wait0[i]!)) / elapsedS)
     const commits1 = config.cluster && servers !== undefined ? commitsIn(servers.postgres, database) : 0
     const metrics1 = await Promise.all(relays.map(metricsOf))
     const percent = (name: string): Array<number> =>
@@ -364,6 +384,8 @@ const runConfig = async (
       memPerLogKiB: rss1.reduce((s, r, i) => s + r - rss0[i]!, 0) / load.logs / 1024,
       lost: all.reduce((s, r) => s + r.lost, 0),
       errors: all.reduce((s, r) => s + r.errors, 0),
+      connectRetries,
+      runRetries: all.reduce((s, r) => s + r.retries, 0) - connectRetries,
       busLag: lagDuring(metrics0.map(busLagOf), metrics1.map(busLagOf)),
       catchUps:
         catchUps.size === 0
@@ -379,6 +401,7 @@ const runConfig = async (
         clients: sum(percent("clients")),
         ...(config.cluster ? { postgres: sum(percent("postgres")), redis: sum(percent("redis")) } : {})
       },
+      waitedForCpu: Math.max(...waited),
       ...(config.cluster && commits > 0
         ? {
             commits: {
@@ -465,7 +488,7 @@ export const clusterFigure: Figure = async (ctx: Context) => {
           ? "no bus messages"
           : `bus lag mean ${((1000 * r.busLag.sum) / r.busLag.count).toFixed(2)} ms over ${r.busLag.count} messages, p99 ≤ ${1000 * bucketQuantile(r.busLag, 0.99)} ms`
       ctx.say(
-        `fig 11 (${config.key}): ${r.throughput.toFixed(0)}/s (offered ${r.offered}/s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.memPerLogKiB.toFixed(0)} KiB/log, lost ${r.lost}, errors ${r.errors}, ${lag}, catch-ups ${r.catchUps}, CPU ${JSON.stringify(r.cpu)}, commits ${JSON.stringify(r.commits)}, load ${r.load}`
+        `fig 11 (${config.key}): ${r.throughput.toFixed(0)}/s (offered ${r.offered}/s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.memPerLogKiB.toFixed(0)} KiB/log, lost ${r.lost}, errors ${r.errors}, retries ${r.connectRetries}+${r.runRetries}, ${lag}, catch-ups ${r.catchUps}, CPU ${JSON.stringify(r.cpu)}, waited for a CPU ${r.waitedForCpu.toFixed(0)} %, commits ${JSON.stringify(r.commits)}, load ${r.load}`
       )
       results.push(r)
     }
@@ -488,7 +511,7 @@ const rowsOf = (results: ReadonlyArray<ConfigResult>, size: string): Array<Row> 
         ? { baselineName: "(the baseline)" }
         : { baselineName, baseline: q(baseline, unit), ratio: ours / baseline }
     const crosses = r.config.processes > 1
-    const note = `offered ${r.offered}/s; ${r.delivered} arrivals in the window, ${r.sent} appends in it; socket errors ${r.errors}; bus catch-ups ${r.catchUps}; load ${r.load}`
+    const note = `offered ${r.offered}/s; ${r.delivered} arrivals in the window, ${r.sent} appends in it; socket errors ${r.errors}; "try again later" closes (reconnected) while connecting ${r.connectRetries}, in the run ${r.runRetries}; bus catch-ups ${r.catchUps}; load ${r.load}`
     rows.push(
       {
         figure,
@@ -540,6 +563,7 @@ const rowsOf = (results: ReadonlyArray<ConfigResult>, size: string): Array<Row> 
       `load clients ${r.cpu.clients.toFixed(0)} %`,
       ...(r.cpu.postgres === undefined ? [] : [`Postgres ${r.cpu.postgres.toFixed(0)} %`]),
       ...(r.cpu.redis === undefined ? [] : [`Redis ${r.cpu.redis.toFixed(0)} %`]),
+      `a relay's event loop waited for a CPU up to ${r.waitedForCpu.toFixed(0)} % of the run`,
       "of one core, over warm-up, window and grace; the machine has 2 cores (200 %)"
     ].join(", ")
     rows.push({

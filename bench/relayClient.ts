@@ -11,6 +11,7 @@ const Y = await import("yjs")
 const syncProtocol = await import("y-protocols/sync")
 const { WebSocket } = await import("ws")
 const { encodeSyncStep1, encodeUpdate, readSyncFrame } = await import("@relactation/testkit")
+const { CloseCode } = await import("@relactation/core/protocol")
 
 interface Log {
   readonly logId: string
@@ -46,6 +47,9 @@ let measuring = false
 let delivered = 0
 let sent = 0
 let errors = 0
+/** Sockets closed with "try again later" and opened again. */
+let retries = 0
+let closing = false
 const latencies: Array<number> = []
 let template: ReadonlyArray<Record<string, unknown>> = []
 
@@ -58,14 +62,12 @@ const openPhone = (url: string, log: Log, history: Uint8Array, onSynced: () => v
   Y.applyUpdate(doc, history)
   const phone: Phone = { doc, ws: undefined, synced: false, seq: 0 }
   const query = log.token === undefined ? "" : `?token=${encodeURIComponent(log.token)}`
-  const ws = new WebSocket(`${url}/${log.logId}${query}`)
-  ws.binaryType = "arraybuffer"
-  phone.ws = ws
+  // The phone is the origin of what its sockets apply, so a reconnected socket is the same origin.
   doc.on("update", (update: Uint8Array, origin: unknown) => {
-    if (origin !== ws) send(phone, encodeUpdate(update))
+    if (origin !== phone) send(phone, encodeUpdate(update))
   })
   doc.getMap("events").observe((event) => {
-    if (event.transaction.origin !== ws) return
+    if (event.transaction.origin !== phone) return
     const now = performance.now()
     for (const key of event.keysChanged) {
       const t = sentAt.get(key)
@@ -77,23 +79,34 @@ const openPhone = (url: string, log: Log, history: Uint8Array, onSynced: () => v
       }
     }
   })
-  ws.on("open", () => ws.send(encodeSyncStep1(doc)))
-  ws.on("message", (data: ArrayBuffer) => {
-    // Awareness and auth messages are not used by these clients.
-    const reading = readSyncFrame(doc, new Uint8Array(data), ws)
-    if (reading === undefined) return
-    if (reading.reply !== undefined) ws.send(reading.reply)
-    if (reading.step === syncProtocol.messageYjsSyncStep2 && !phone.synced) {
-      phone.synced = true
-      onSynced()
-    }
-  })
-  ws.on("error", () => {
-    errors += 1
-  })
-  ws.on("close", (code) => {
-    if (code !== 1000 && code !== 1005) errors += 1
-  })
+  const connect = () => {
+    const ws = new WebSocket(`${url}/${log.logId}${query}`)
+    ws.binaryType = "arraybuffer"
+    phone.ws = ws
+    ws.on("open", () => ws.send(encodeSyncStep1(doc)))
+    ws.on("message", (data: ArrayBuffer) => {
+      // Awareness and auth messages are not used by these clients.
+      const reading = readSyncFrame(doc, new Uint8Array(data), phone)
+      if (reading === undefined) return
+      if (reading.reply !== undefined) ws.send(reading.reply)
+      if (reading.step === syncProtocol.messageYjsSyncStep2 && !phone.synced) {
+        phone.synced = true
+        onSynced()
+      }
+    })
+    ws.on("error", () => {
+      errors += 1
+    })
+    ws.on("close", (code) => {
+      // "Try again later" (the store is unreachable, or the relay restarts): a phone reconnects,
+      // as @relactation/sync does; counted apart from errors.
+      if (!closing && (code === CloseCode.STORE_UNAVAILABLE || code === CloseCode.SERVICE_RESTART)) {
+        retries += 1
+        setTimeout(connect, 250)
+      } else if (code !== 1000 && code !== 1005) errors += 1
+    })
+  }
+  connect()
   return phone
 }
 
@@ -130,7 +143,7 @@ process.on("message", async (message: ConnectMessage | RunMessage | { type: "clo
       await new Promise((r) => setTimeout(r, 20))
     }
     await all
-    process.send?.({ type: "connected", errors })
+    process.send?.({ type: "connected", errors, retries })
   }
   if (message.type === "run") {
     const intervalMs = 1000 / message.ratePerClient
@@ -158,9 +171,19 @@ process.on("message", async (message: ConnectMessage | RunMessage | { type: "clo
     for (const t of timers) clearTimeout(t)
     // What has not arrived a grace period after the last append is reported as lost.
     await new Promise((r) => setTimeout(r, message.graceMs))
-    process.send?.({ type: "result", delivered, sent, windowMs, latencies, errors, lost: sentAt.size })
+    process.send?.({
+      type: "result",
+      delivered,
+      sent,
+      windowMs,
+      latencies,
+      errors,
+      retries,
+      lost: sentAt.size
+    })
   }
   if (message.type === "close") {
+    closing = true
     for (const pair of phones) for (const p of pair) p.ws?.close(1000)
     setTimeout(() => process.exit(0), 200)
   }

@@ -28,7 +28,10 @@ const relay = await createRelay({
   ...(bus === undefined ? {} : { bus }),
   secret,
   limits: { connectionsPerIpPerMinute: 1_000_000, maxSocketsPerAddress: 100_000 },
-  log: () => {}
+  // Only errors, on stderr, so a refusal under load shows why (ids and causes; no entries).
+  log: (line) => {
+    if (line.level === "error") process.stderr.write(`[relay ${process.pid}] ${JSON.stringify(line)}\n`)
+  }
 })
 process.send?.({ type: "listening", port: relay.port })
 process.on("message", async (message: { type: string }) => {
