@@ -72,6 +72,10 @@ interface ConfigResult {
   readonly p50: number
   readonly p99: number
   readonly memPerLogKiB: number
+  /** Not arrived at the other phone within the grace after the last append (figure 7's "lost")... */
+  readonly late: number
+  readonly graceMs: number
+  /** ...and of those, still not arrived `LATE_WAIT_MS` later: lost. */
   readonly lost: number
   readonly errors: number
   /** Sockets closed with "try again later" (1013, 1012) and reopened, while connecting and after. */
@@ -88,9 +92,12 @@ interface ConfigResult {
   readonly cpuPerUpdateUs: { relays: number; postgres?: number; redis?: number }
   /** % of the run the relays' event loops waited for a CPU (the most of any relay). */
   readonly waitedForCpu: number
-  /** Postgres transactions committed while the phones appended, and updates stored per commit. */
-  readonly commits?: { perSecond: number; updatesPerCommit: number }
+  /** Postgres's WAL fsyncs and transactions per second while the phones appended (warm-up and window). */
+  readonly postgres?: { walSyncsPerSecond: number; updatesPerWalSync: number; transactionsPerSecond: number }
 }
+
+/** How long a run waits, after the grace, for late updates before it calls them lost. */
+const LATE_WAIT_MS = 60_000
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -235,12 +242,28 @@ const redisPids = (port: number): Array<number> =>
       }
     })
 
-/** CPU seconds used by groups of processes, read at the start and the end of the window. */
-const cpuSnapshot = (groups: Record<string, ReadonlyArray<number>>): Record<string, Array<number>> =>
-  Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids.map(cpuOf)]))
+/** CPU seconds used so far by each process of each group. */
+const cpuSnapshot = (groups: Record<string, ReadonlyArray<number>>): Record<string, Map<number, number>> =>
+  Object.fromEntries(
+    Object.entries(groups).map(([name, pids]) => [name, new Map(pids.map((pid) => [pid, cpuOf(pid)]))])
+  )
 
-/** Postgres's committed transactions in one database so far (`pg_stat_database`), through psql. */
-const commitsIn = (server: PostgresServer, database: string): number => {
+/**
+ * CPU seconds each process of a group used between two snapshots: a process that started in
+ * between counts from 0; one that exited in between is left out (its last seconds are unknown).
+ */
+const cpuBetween = (before: Map<number, number> | undefined, after: Map<number, number> | undefined) =>
+  [...(after ?? new Map<number, number>())].map(([pid, c]) => Math.max(0, c - (before?.get(pid) ?? 0)))
+
+/**
+ * Postgres's counters so far, through psql: transactions committed in one database (reads
+ * included: loads and catch-ups are transactions too) and WAL fsyncs of the whole server
+ * (`pg_stat_wal.wal_sync`, the durable commits' cost; only one configuration runs at a time).
+ */
+const postgresCounters = (
+  server: PostgresServer,
+  database: string
+): { transactions: number; walSyncs: number } => {
   const out = execFileSync(
     join(server.bin, "psql"),
     [
@@ -253,17 +276,24 @@ const commitsIn = (server: PostgresServer, database: string): number => {
       "-d",
       database,
       "-Atc",
-      "SELECT pg_stat_force_next_flush(); SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+      "SELECT pg_stat_force_next_flush(); SELECT xact_commit, (SELECT wal_sync FROM pg_stat_wal) FROM pg_stat_database WHERE datname = current_database()"
     ],
     { encoding: "utf8" }
   )
-  return Number(out.trim().split("\n").pop())
+  const [transactions, walSyncs] = (out.trim().split("\n").pop() ?? "").split("|").map(Number)
+  return { transactions: transactions ?? Number.NaN, walSyncs: walSyncs ?? Number.NaN }
 }
 
 /** A counter of one `/metrics` text (no labels). */
 const counterOf = (text: string, name: string): number => {
   const line = text.split("\n").find((l) => l.startsWith(`${name} `))
   return line === undefined ? 0 : Number(line.slice(name.length + 1))
+}
+
+/** A quantile of a histogram as its bucket bound: "≤ 25 ms", or "> 5000 ms" past the last. */
+const bound = (h: Histogram, p: number): string => {
+  const le = bucketQuantile(h, p)
+  return Number.isFinite(le) ? `≤ ${1000 * le} ms` : `> ${1000 * (h.buckets.at(-1)?.[0] ?? 0)} ms`
 }
 
 const runConfig = async (
@@ -327,16 +357,18 @@ const runConfig = async (
     const rss1 = await Promise.all(relays.map((r) => rssOf(r.child.pid!)))
     const metrics0 = await Promise.all(relays.map(metricsOf))
     const database = `cluster_${config.key}`
-    const groups: Record<string, ReadonlyArray<number>> = {
+    // Postgres's backends come and go: its processes are listed again at the end.
+    const groups = (): Record<string, ReadonlyArray<number>> => ({
       relays: relays.map((r) => r.child.pid!),
       clients: workers.map((w) => w.pid!),
       ...(config.cluster && servers !== undefined
         ? { postgres: postgresPids(servers.postgres), redis: redisPids(servers.redis.port) }
         : {})
-    }
-    const cpu0 = cpuSnapshot(groups)
+    })
+    const cpu0 = cpuSnapshot(groups())
     const wait0 = relays.map((r) => runQueueWaitOf(r.child.pid!))
-    const commits0 = config.cluster && servers !== undefined ? commitsIn(servers.postgres, database) : 0
+    const pg0 =
+      config.cluster && servers !== undefined ? postgresCounters(servers.postgres, database) : undefined
     const t0 = performance.now()
     const results = workers.map((w) =>
       once<{
@@ -347,6 +379,7 @@ const runConfig = async (
         errors: number
         retries: number
         lost: number
+        missing: number
       }>(w, "result", load.warmupMs + load.durationMs + 120_000)
     )
     for (const w of workers)
@@ -355,16 +388,19 @@ const runConfig = async (
         warmupMs: load.warmupMs,
         durationMs: load.durationMs,
         ratePerClient: load.ratePerClient,
-        graceMs: load.graceMs
+        graceMs: load.graceMs,
+        settleMs: LATE_WAIT_MS
       })
     const all = await Promise.all(results)
     const elapsedS = (performance.now() - t0) / 1000
-    const cpu1 = cpuSnapshot(groups)
+    const appendingS = (load.warmupMs + load.durationMs) / 1000
+    const cpu1 = cpuSnapshot(groups())
     const waited = relays.map((r, i) => (100 * (runQueueWaitOf(r.child.pid!) - wait0[i]!)) / elapsedS)
-    const commits1 = config.cluster && servers !== undefined ? commitsIn(servers.postgres, database) : 0
+    const pg1 =
+      config.cluster && servers !== undefined ? postgresCounters(servers.postgres, database) : undefined
     const metrics1 = await Promise.all(relays.map(metricsOf))
     const percent = (name: string): Array<number> =>
-      (cpu1[name] ?? []).map((c, i) => (100 * (c - (cpu0[name]?.[i] ?? 0))) / elapsedS)
+      cpuBetween(cpu0[name], cpu1[name]).map((c) => (100 * c) / elapsedS)
     const sum = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0)
     const stored = sum(
       metrics1.map(
@@ -373,7 +409,6 @@ const runConfig = async (
           counterOf(metrics0[i]!, "relactation_relay_updates_stored_total")
       )
     )
-    const commits = commits1 - commits0
     const latencies = all.flatMap((r) => r.latencies).sort((a, b) => a - b)
     const catchUps = new Map<string, number>()
     metrics1.forEach((text, i) => {
@@ -390,7 +425,9 @@ const runConfig = async (
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
       memPerLogKiB: rss1.reduce((s, r, i) => s + r - rss0[i]!, 0) / load.logs / 1024,
-      lost: all.reduce((s, r) => s + r.lost, 0),
+      late: all.reduce((s, r) => s + r.lost, 0),
+      graceMs: load.graceMs,
+      lost: all.reduce((s, r) => s + r.missing, 0),
       errors: all.reduce((s, r) => s + r.errors, 0),
       connectRetries,
       runRetries: all.reduce((s, r) => s + r.retries, 0) - connectRetries,
@@ -421,11 +458,12 @@ const runConfig = async (
             }
           : {})
       },
-      ...(config.cluster && commits > 0
+      ...(pg0 !== undefined && pg1 !== undefined
         ? {
-            commits: {
-              perSecond: commits / ((load.warmupMs + load.durationMs) / 1000),
-              updatesPerCommit: stored / commits
+            postgres: {
+              walSyncsPerSecond: (pg1.walSyncs - pg0.walSyncs) / appendingS,
+              updatesPerWalSync: stored / Math.max(pg1.walSyncs - pg0.walSyncs, 1),
+              transactionsPerSecond: (pg1.transactions - pg0.transactions) / appendingS
             }
           }
         : {})
@@ -513,9 +551,9 @@ export const clusterFigure: Figure = async (ctx: Context) => {
       const lag =
         r.busLag === undefined || r.busLag.count === 0
           ? "no bus messages"
-          : `bus lag mean ${((1000 * r.busLag.sum) / r.busLag.count).toFixed(2)} ms over ${r.busLag.count} messages, p99 ≤ ${1000 * bucketQuantile(r.busLag, 0.99)} ms`
+          : `bus lag mean ${((1000 * r.busLag.sum) / r.busLag.count).toFixed(2)} ms over ${r.busLag.count} messages, p99 ${bound(r.busLag, 0.99)}`
       ctx.say(
-        `fig 11 (${config.key}): ${r.throughput.toFixed(0)}/s (offered ${r.offered}/s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.memPerLogKiB.toFixed(0)} KiB/log, lost ${r.lost}, errors ${r.errors}, retries ${r.connectRetries}+${r.runRetries}, ${lag}, catch-ups ${r.catchUps}, CPU ${JSON.stringify(r.cpu)}, µs/update ${JSON.stringify(r.cpuPerUpdateUs)} of ${r.stored}, waited for a CPU ${r.waitedForCpu.toFixed(0)} %, commits ${JSON.stringify(r.commits)}, load ${r.load}`
+        `fig 11 (${config.key}): ${r.throughput.toFixed(0)}/s (offered ${r.offered}/s), p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.memPerLogKiB.toFixed(0)} KiB/log, late ${r.late}, lost ${r.lost}, errors ${r.errors}, retries ${r.connectRetries}+${r.runRetries}, ${lag}, catch-ups ${r.catchUps}, CPU ${JSON.stringify(r.cpu)}, µs/update ${JSON.stringify(r.cpuPerUpdateUs)} of ${r.stored}, waited for a CPU ${r.waitedForCpu.toFixed(0)} %, Postgres ${JSON.stringify(r.postgres)}, load ${r.load}`
       )
       results.push(r)
     }
@@ -578,8 +616,9 @@ const rowsOf = (results: ReadonlyArray<ConfigResult>, size: string): Array<Row> 
       {
         figure,
         size,
-        metric: "updates lost",
+        metric: `updates lost (not arrived ${LATE_WAIT_MS / 1000} s after the grace)`,
         ours: q(r.lost, ""),
+        note: `${r.late} had not arrived ${r.graceMs / 1000} s after the last append (late, figure 7's "lost"); ${r.lost} of them never did`,
         baselineName: "none",
         target: "0",
         met: r.lost === 0
@@ -616,15 +655,15 @@ const rowsOf = (results: ReadonlyArray<ConfigResult>, size: string): Array<Row> 
       target: "report",
       note: cpuNote
     })
-    if (r.commits !== undefined)
+    if (r.postgres !== undefined)
       rows.push({
         figure,
         size,
-        metric: "Postgres commits/s (pg_stat_database)",
-        ours: q(r.commits.perSecond, ""),
+        metric: "Postgres WAL fsyncs/s (pg_stat_wal)",
+        ours: q(r.postgres.walSyncsPerSecond, ""),
         baselineName: "none",
         target: "report",
-        note: `${r.commits.updatesPerCommit.toFixed(1)} updates stored per commit (group commit); commits from before the warm-up to after the grace, divided by the appending time`
+        note: `${r.postgres.updatesPerWalSync.toFixed(1)} updates stored per WAL fsync (group commit); ${r.postgres.transactionsPerSecond.toFixed(0)} transactions/s in its database, reads (loads, catch-ups) included; counted from before the warm-up to after the grace, divided by the appending time`
       })
     if (crosses && r.busLag !== undefined && r.busLag.count > 0) {
       rows.push({
@@ -634,7 +673,7 @@ const rowsOf = (results: ReadonlyArray<ConfigResult>, size: string): Array<Row> 
         ours: q((1000 * r.busLag.sum) / r.busLag.count, "ms"),
         baselineName: "none",
         target: "report",
-        note: `${r.busLag.count} bus messages received in the run; p50 ≤ ${1000 * bucketQuantile(r.busLag, 0.5)} ms, p99 ≤ ${1000 * bucketQuantile(r.busLag, 0.99)} ms (histogram bucket bounds); /metrics has no store latency`
+        note: `${r.busLag.count} bus messages received in the run; p50 ${bound(r.busLag, 0.5)}, p99 ${bound(r.busLag, 0.99)} (histogram bucket bounds); /metrics has no store latency`
       })
     }
   }

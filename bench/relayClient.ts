@@ -32,6 +32,8 @@ interface RunMessage {
   readonly durationMs: number
   readonly ratePerClient: number
   readonly graceMs: number
+  /** Figure 11: after the grace, wait up to this long for the late ones, to tell late from lost. */
+  readonly settleMs?: number
 }
 
 interface Phone {
@@ -50,6 +52,8 @@ let errors = 0
 /** Sockets closed with "try again later" and opened again. */
 let retries = 0
 let closing = false
+/** Called when the last update sent has arrived (while a run waits for the late ones). */
+let onAllArrived: (() => void) | undefined
 const latencies: Array<number> = []
 let template: ReadonlyArray<Record<string, unknown>> = []
 
@@ -73,6 +77,7 @@ const openPhone = (url: string, log: Log, history: Uint8Array, onSynced: () => v
       const t = sentAt.get(key)
       if (t === undefined) continue
       sentAt.delete(key)
+      if (sentAt.size === 0) onAllArrived?.()
       if (measuring) {
         delivered += 1
         latencies.push(now - t)
@@ -171,6 +176,17 @@ process.on("message", async (message: ConnectMessage | RunMessage | { type: "clo
     for (const t of timers) clearTimeout(t)
     // What has not arrived a grace period after the last append is reported as lost.
     await new Promise((r) => setTimeout(r, message.graceMs))
+    const lost = sentAt.size
+    const settleMs = message.settleMs ?? 0
+    if (settleMs > 0 && sentAt.size > 0)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, settleMs)
+        onAllArrived = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    onAllArrived = undefined
     process.send?.({
       type: "result",
       delivered,
@@ -179,7 +195,9 @@ process.on("message", async (message: ConnectMessage | RunMessage | { type: "clo
       latencies,
       errors,
       retries,
-      lost: sentAt.size
+      lost,
+      // Still not arrived `settleMs` after the grace: lost for good, not late.
+      missing: sentAt.size
     })
   }
   if (message.type === "close") {
