@@ -23,11 +23,13 @@ import {
 } from "../src/index.js"
 import { openLogWith } from "../src/EventLog.js"
 import * as FilePersistence from "../src/FilePersistence.js"
-import type * as Epochs from "../src/internal/Epochs.js"
+import * as EntryCodec from "../src/internal/EntryCodec.js"
+import * as Epochs from "../src/internal/Epochs.js"
+import { seal } from "../src/internal/Envelope.js"
 import * as DeviceKeys from "../src/internal/DeviceKeys.js"
-import { EPOCHS_MAP, generationOf, parseWrapKey } from "../src/internal/EpochWraps.js"
+import { EPOCHS_MAP, freshSecret, generationOf, parseWrapKey } from "../src/internal/EpochWraps.js"
 import { familyKey } from "./sealedFixtures.js"
-import { prng, until } from "./helpers.js"
+import { prng, runs, seedFor, until } from "./helpers.js"
 
 const LOG = "family-rotation-1"
 let dir: string
@@ -38,10 +40,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const relayAt = () =>
+const relayAt = (folder = "relay") =>
   createRelay({
     port: 0,
-    dataDir: join(dir, "relay"),
+    dataDir: join(dir, folder),
     secret: "Rk3v8Kx1pL0aB7nM2cD9eF4gH6jK8lQ1wE3rT5yU7iO",
     log: () => {}
   })
@@ -399,5 +401,137 @@ describe("a new key epoch when a device is removed", () => {
     expect(Object.keys(reasons())).toEqual([`deviceKeys/${y.credentialId}`])
     expect(wrappedFor(y.credentialId)).toBe(false)
     relayDoc.destroy()
+  })
+  it("random removals, appends and disconnects: the remaining phones converge on one epoch no removed phone holds", async () => {
+    const seed = seedFor("random rotations")
+    for (let run = 0; run < runs(2); run++) {
+      const random = prng(seed, run)
+      const int = (n: number) => Math.floor(random() * n)
+      await using relay = await relayAt(`relay-${run}`)
+      const key = generateFamilyKey()
+      const phones: Array<Phone> = []
+      for (let i = 0; i < 5; i++)
+        phones.push(await open(relay, await relay.credential(LOG), key, `parent-${i}`, 100 * run + i))
+      try {
+        await Promise.all(phones.map((p) => p.log.whenSynced()))
+        await until("keys published", () => phones.every((p) => recordsOn(p).size === 5))
+        const removed = new Map<Phone, ReadonlyArray<number>>() // what each removed phone knew
+        const online = new Set(phones)
+        // What each phone appended: a removed phone's entries reach the others only if it was online
+        // before its removal, so only the remaining phones' entries must be everywhere.
+        const appended: Array<readonly [Phone, string]> = []
+        const remaining = () => phones.filter((p) => !removed.has(p))
+        const trace: Array<string> = []
+        for (let step = 0; step < 12; step++) {
+          const left = remaining()
+          const actor = left[int(left.length)]!
+          const action = int(10)
+          if (action < 5) {
+            appended.push([actor, (await actor.log.append({ type: "weigh-in", grams: 3000 + int(900) })).id])
+          } else if (action < 8) {
+            if (online.has(actor)) {
+              actor.log.disconnect()
+              online.delete(actor)
+            } else {
+              actor.log.connect()
+              online.add(actor)
+            }
+          } else if (left.length > 2) {
+            const others = left.filter((p) => p !== actor)
+            const victim = others[int(others.length)]!
+            trace.push(
+              `${actor.id.slice(0, 4)} removes ${victim.id.slice(0, 4)} (online ${online.has(actor)})`
+            )
+            await actor.log.removeDevice(victim.id)
+            removed.set(victim, victim.epochs.known)
+          }
+        }
+        const left = remaining()
+        for (const p of left) p.log.connect()
+        await Promise.all(left.map((p) => p.log.whenSynced()))
+        const must = appended.filter(([p]) => !removed.has(p)).map(([, id]) => id)
+        const state = (): string =>
+          JSON.stringify({
+            log: trace,
+            must: must.length,
+            left: left.map((p) => ({
+              id: p.id.slice(0, 4),
+              epoch: p.epochs.epoch,
+              known: p.epochs.known,
+              events: p.log.events.length,
+              status: p.log.status,
+              problems: p.log.problems.map((q) => (q as UnreadableEntry).reason ?? q._tag),
+              readers: [...p.doc.getMap(EPOCHS_MAP).keys()].map(
+                (k) => `${k.split("/")[0]}/${k.split("/")[1]!.slice(0, 4)}`
+              )
+            }))
+          })
+        // What the phones hold, to see why when they do not converge.
+        const converged = until(
+          `run ${run}: the remaining phones hold the same entries (all of theirs) and seal with one epoch no removed phone holds`,
+          () => {
+            const epoch = left[0]!.epochs.epoch
+            const same = JSON.stringify(ids(left[0]!.log))
+            if (!left.every((p) => p.epochs.epoch === epoch && JSON.stringify(ids(p.log)) === same))
+              return false
+            if (!must.every((id) => left[0]!.log.events.some((e) => e.id === id))) return false
+            const readers = new Set(
+              [...left[0]!.doc.getMap(EPOCHS_MAP).keys()]
+                .map((k) => parseWrapKey(k))
+                .filter((k) => k?.epoch === epoch)
+                .map((k) => k!.credentialId)
+            )
+            return [...removed.keys()].every((r) => !readers.has(r.id))
+          },
+          12_000 // several rotations and re-rotations on a loaded machine
+        )
+        await converged.catch((error: unknown) => {
+          console.error(`run ${run} (seed ${seed}):`, state())
+          throw error
+        })
+        for (const p of left) expect(p.log.problems).toEqual([])
+        // A removed phone learned no epoch after its removal.
+        for (const [r, knew] of removed) expect(r.epochs.known).toEqual(knew)
+        if (removed.size > 0) expect(generationOf(left[0]!.epochs.epoch)).toBeGreaterThan(0)
+      } finally {
+        for (const p of phones) await p.log.close()
+      }
+    }
+  })
+
+  it("an entry whose open began before its epoch arrived (in the same batch) is opened again, not kept as unknown-epoch", async () => {
+    // Found by the random test above: a batch of opens is remembered only when all of it is done,
+    // so an entry found without a key early in the batch was cached as unknown-epoch after the
+    // epoch had been added and the unknown-epoch entries forgotten (the log's refresh).
+    const key = familyKey()
+    const later = freshSecret(2 ** 32 + 7)
+    const writer = await Epochs.make(LOG, key, [later])
+    const reader = await Epochs.make(LOG, key)
+    const codec = EntryCodec.sealed(reader)
+    const events = Array.from({ length: 600 }, (_, i) => ({
+      id: `01900000-0000-7000-8000-${String(i).padStart(12, "0")}`,
+      type: "weigh-in",
+      v: 1,
+      at: "2027-03-28T01:30:00.000Z",
+      recordedAt: "2027-03-28T01:31:00.000Z",
+      by: "a",
+      child: "c",
+      grams: 3000 + i
+    }))
+    const first = await seal(writer, events[0]!) // in the later epoch
+    const rest = await Promise.all(events.slice(1).map((e) => seal(reader, e))) // epoch 0
+    const batch = [first, ...rest].map(({ key: k, value }) => [k, value] as const)
+    let opened = false
+    const preparing = codec.prepare(batch).then(() => {
+      opened = true
+    })
+    await reader.add([later])
+    expect(opened).toBe(false) // the precondition: the epoch arrived while the batch was being opened
+    codec.forgetUnknownEpochs()
+    await preparing
+    // Not cached as unknown-epoch: the next prepare opens it with the epoch's key.
+    expect(codec.ready(first.key, first.value)).toBe(false)
+    await codec.prepare([[first.key, first.value]])
+    expect(codec.decode(first.key, first.value)).toMatchObject({ type: "weigh-in", grams: 3000 })
   })
 })

@@ -99,6 +99,15 @@ export const sealed = (keys: Epochs): EntryCodec => {
       const results = await openAll(keys, todo)
       results.forEach((result, i) => {
         const [key, raw] = todo[i]!
+        // An open that found no key for its epoch while that epoch's secret was being added (a
+        // wrap arrived with the entry) is not remembered: it stays unready and is opened again.
+        if (
+          Result.isFailure(result) &&
+          result.failure.reason === "unknown-epoch" &&
+          result.failure.epoch !== undefined &&
+          keys.entryKey(result.failure.epoch) !== undefined
+        )
+          return
         remember(key, raw, Result.isSuccess(result) ? decodeEntry(result.success) : result.failure)
       })
     },
