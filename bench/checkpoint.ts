@@ -17,7 +17,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Event } from "@relactation/core"
+import { AllProjectionsReducer, type Event, type LogEntry, UniqueIdProjections } from "@relactation/core"
 import * as Y from "yjs"
 import { parseFamilyKey } from "../packages/sync/src/FamilyKey.js"
 import * as Checkpoint from "../packages/sync/src/internal/Checkpoint.js"
@@ -28,8 +28,9 @@ import {
   type OpenLogOptions,
   type PersistenceAdapter
 } from "../packages/sync/src/node.js"
+import { openLogWith } from "../packages/sync/src/EventLog.js"
 import type { Context, Figure } from "./context.js"
-import { median, sink } from "./measure.js"
+import { median, sideBySide, sink } from "./measure.js"
 import { sealAll, sealedUpdate } from "./sealed.js"
 import { q, type Row, sizeLabel } from "./table.js"
 import { appendTo, EVENTS_MAP, storedUpdate } from "./ydoc.js"
@@ -223,10 +224,22 @@ export const checkpointFigure: Figure = async (ctx: Context) => {
             writeFileSync(path, grownFile)
             writeFileSync(`${path}.checkpoint`, which === "state" ? withState : stateless)
             const { adapter, clock } = timedFile(path)
+            let from = ""
             const t0 = performance.now()
-            const opened = await openLog({ ...base(adapter), checkpoint: { idleMs: 60_000 } })
+            const opened = await openLogWith(
+              { ...base(adapter), checkpoint: { idleMs: 60_000 } },
+              undefined,
+              {
+                projectionsFrom: (f) => {
+                  from = f
+                }
+              }
+            )
             readAll(opened)
             const t1 = performance.now()
+            const expected = which === "state" ? "checkpoint state" : "fold"
+            if (from !== expected)
+              throw new Error(`the day-old open took the path '${from}', not '${expected}'`)
             if (opened.events.length !== log.events.length)
               throw new Error("the day-old checkpoint lost events")
             await opened.close()
@@ -235,7 +248,27 @@ export const checkpointFigure: Figure = async (ctx: Context) => {
             whole[which].push(t1 - t0)
           }
         }
+        // The projections alone, what the states change: the checkpoint's state restored and the
+        // new day folded in, against a fold of every entry (both all three results read).
+        const saved = Checkpoint.decode(withState, LOG_ID)
+        if (saved === undefined || saved.state === undefined) throw new Error("the checkpoint has no state")
+        const byId = new Map<string, LogEntry>(log.events.map((e) => [e.id, e]))
+        const folded = (id: string) => byId.get(id)
+        const everything = [...saved.entries.map(([, , entry]) => entry), ...later]
+        const o = { timeZone: log.timeZone, birthDate: log.birthDate, sex: log.sex }
+        const readState = (state: Parameters<typeof AllProjectionsReducer.result>[0] | undefined) => {
+          if (state === undefined) throw new Error("the state did not restore")
+          readAll(AllProjectionsReducer.result(state))
+        }
+        const alone = sideBySide(
+          () =>
+            readState(UniqueIdProjections.fold(UniqueIdProjections.restore(o, saved.state, folded)!, later)),
+          () => readState(UniqueIdProjections.fold(UniqueIdProjections.initial(o, folded), everything)),
+          ctx.smoke ? { warmup: 1, minRuns: 3, minTimeMs: 20 } : { warmup: 3, minRuns: 10, minTimeMs: 1500 }
+        )
         const n = later.length
+        add(`projections only: states restored + 1 day (${n}) folded`, [alone.ours])
+        add(`projections only: every entry folded (the rebuild path)`, [alone.baseline])
         add(`after load: checkpoint states + 1 day (${n}) of new entries`, afterLoad.state)
         add(`after load: rebuild path (checkpoint without states) + 1 day (${n})`, afterLoad.rebuild)
         add(`whole open: checkpoint states + 1 day (${n})`, whole.state)
