@@ -137,8 +137,18 @@ export interface DeviceAccess {
    * device cannot read. What the removed device already had, it keeps.
    */
   removeDevice(credentialId: string): Promise<void>
-  /** A join token (24 hours, single use) to put in an invite link for a new device. */
-  invite(): Promise<{ readonly joinToken: string; readonly expiresAt: number }>
+  /**
+   * A join token (24 hours, single use) to put in an invite link for a new device, and, for a
+   * sealed log, the `key` to give it beside the token (never through the relay): the family key
+   * alone before any removal, afterwards an invite key (`e1.…`) that also holds every later key
+   * epoch this device has, so the new device seals with the current epoch from its first entry
+   * (`undefined` for a plaintext log).
+   */
+  invite(): Promise<{
+    readonly joinToken: string
+    readonly expiresAt: number
+    readonly key: string | undefined
+  }>
   /**
    * Asks the relay to delete this log from its store (for example after moving to a sealed log).
    * Every device's connection then ends with status `deleted`.

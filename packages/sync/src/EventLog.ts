@@ -24,7 +24,7 @@ import { Result } from "effect"
 import { Awareness } from "y-protocols/awareness"
 import * as Y from "yjs"
 import * as Connection from "./Connection.js"
-import { parseFamilyKey } from "./FamilyKey.js"
+import { formatKey, parseKey } from "./InviteKey.js"
 import { type DeviceAccess, readCredential } from "./Devices.js"
 import * as Devices from "./internal/DeviceAccess.js"
 import * as Renewal from "./internal/Renewal.js"
@@ -296,9 +296,15 @@ export const openLogWith = async (
 ): Promise<EventLog> => {
   checkOptions(options)
   const adapter = resolveAdapter(options.persistence, fileAdapter)
-  const familyKey = options.key === undefined ? undefined : parseFamilyKey(options.key)
-  if (familyKey !== undefined && Result.isFailure(familyKey)) throw familyKey.failure
-  const epochs = familyKey === undefined ? undefined : await Epochs.make(options.logId, familyKey.success)
+  const parsedKey = options.key === undefined ? undefined : parseKey(options.key)
+  if (parsedKey !== undefined && Result.isFailure(parsedKey)) throw parsedKey.failure
+  const familyKey = parsedKey?.success.familyKey
+  // An invite key brings the later epochs' secrets: this device seals with the current epoch from
+  // its first append, before any other device has wrapped it one.
+  const epochs =
+    parsedKey === undefined
+      ? undefined
+      : await Epochs.make(options.logId, parsedKey.success.familyKey, parsedKey.success.later)
   const codec = epochs === undefined ? EntryCodec.plaintext : EntryCodec.sealed(epochs)
   const now = options.now ?? Date.now
   const random = options.random ?? Math.random
@@ -313,13 +319,13 @@ export const openLogWith = async (
   const openedWith = options.token === undefined ? undefined : readCredential(options.token)?.credentialId
   let credentialNow = (): string | undefined => openedWith
   const rotation =
-    epochs === undefined || familyKey === undefined || Result.isFailure(familyKey)
+    epochs === undefined || familyKey === undefined
       ? undefined
       : Rotation.make({
           logId: options.logId,
           doc,
           epochs,
-          key: familyKey.success,
+          key: familyKey,
           store: adapter.deviceKeys,
           credentialId: () => credentialNow(),
           list: () => devices.list(),
@@ -486,7 +492,10 @@ export const openLogWith = async (
     credential: () => renewal?.current(),
     name: options.presence?.name,
     fetch: options.fetch,
-    ...(rotation === undefined ? {} : { afterRemoval: rotation.afterRemoval, names: rotation.names })
+    ...(rotation === undefined ? {} : { afterRemoval: rotation.afterRemoval, names: rotation.names }),
+    ...(epochs === undefined || familyKey === undefined
+      ? {}
+      : { inviteKey: () => formatKey(familyKey, epochs.secrets) })
   })
   devices.sync()
   if (rotation !== undefined) {

@@ -49,7 +49,9 @@ export interface OpenLogOptions {
   /**
    * The family key (`generateFamilyKey()`): opens a **sealed** log, whose entries and presence the
    * relay cannot read. Without it the log is plaintext, as before. Never send it to the relay: it
-   * travels between a family's devices only (invite link fragment, recovery words).
+   * travels between a family's devices only (invite link fragment, recovery words). An invite key
+   * from `log.invite()` (`e1.…`: the family key and the later key epochs) is taken too: the log
+   * then seals with the newest of those epochs from its first append.
    *
    * @since 0.2.0
    */

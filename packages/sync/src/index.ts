@@ -35,5 +35,6 @@ export {
   parseFamilyKey
 } from "./FamilyKey.js"
 export * from "./Unreadable.js"
+export { familyKeyOf, INVITE_KEY_PREFIX } from "./InviteKey.js"
 export { InvalidRecoveryWords, keyFromRecoveryWords, RECOVERY_WORDS, recoveryWords } from "./Recovery.js"
 export { type CopyReport, copyToSealedLog } from "./Migration.js"

@@ -32,6 +32,8 @@ export interface DeviceAccessOptions {
   }
   /** After a removal: what a sealed log does next (a new key epoch); default nothing. */
   readonly afterRemoval?: (credentialId: string) => Promise<void>
+  /** A sealed log's key for an invite (the family key and every later epoch held); default none. */
+  readonly inviteKey?: () => string
 }
 
 /** The relay's answer to `GET /logs/<id>/devices`. */
@@ -154,7 +156,11 @@ export const make = (
     },
     invite: async () => {
       held()
-      return request<{ joinToken: string; expiresAt: number }>("invite", "POST")
+      const { joinToken, expiresAt } = await request<{ joinToken: string; expiresAt: number }>(
+        "invite",
+        "POST"
+      )
+      return { joinToken, expiresAt, key: options.inviteKey?.() }
     },
     deleteFromRelay: async () => {
       held()

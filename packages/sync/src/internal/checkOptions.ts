@@ -12,7 +12,7 @@ import {
   type PersistenceOption
 } from "../Persistence.js"
 import { InvalidLogOptions } from "../SyncError.js"
-import { parseFamilyKey } from "../FamilyKey.js"
+import { parseKey } from "../InviteKey.js"
 import { Result } from "effect"
 
 /** Throws `InvalidLogOptions` for the first option `openLog` cannot work with. */
@@ -50,7 +50,7 @@ export const checkOptions = (options: OpenLogOptions): void => {
     })
   }
   if (options.key !== undefined) {
-    const key = parseFamilyKey(options.key)
+    const key = parseKey(options.key)
     if (Result.isFailure(key)) throw key.failure
   }
   const forgotten = options.sessions?.forgottenAfterMs
