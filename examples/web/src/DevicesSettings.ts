@@ -19,7 +19,7 @@ const lastSeen = (device: Device, timeZone: string): string =>
         }).format(device.lastSeen)
       })
 
-export function DevicesSettings(props: { log: EventLog; timeZone: string }) {
+export function DevicesSettings(props: { log: EventLog; timeZone: string; onRemoved?: () => void }) {
   const { log } = props
   const [devices, setDevices] = useState<ReadonlyArray<Device> | undefined>()
   const [failed, setFailed] = useState(false)
@@ -55,6 +55,7 @@ export function DevicesSettings(props: { log: EventLog; timeZone: string }) {
     try {
       await log.removeDevice(device.credentialId)
       if (log.sealed) setRenewed(device.name ?? t("devices.unnamed"))
+      props.onRemoved?.()
     } catch {
       setFailed(true)
     }

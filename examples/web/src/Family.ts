@@ -4,7 +4,7 @@
 import { type Child, type Current, current, type DayEvent, type Event, isDayEvent } from "@relactation/core"
 import { type EventLog, joinLog, openLog, type ProjectionOptions } from "@relactation/sync"
 import { useEffect, useState } from "preact/hooks"
-import { type Link, type Settings, saveLink } from "./Link.js"
+import { type Link, openKey, type Settings, saveLink } from "./Link.js"
 
 /** The projection options for these settings and (when set) the child's profile. */
 export const projectionOptions = (settings: Settings, link: Link, child?: Child): ProjectionOptions => ({
@@ -37,7 +37,8 @@ export const openFamily = (link: Link, settings: Settings): Promise<EventLog> =>
     child: link.child,
     url: link.relay,
     token: link.token,
-    ...(link.key === undefined ? {} : { key: link.key }),
+    // An invite key (after a removal) seals with the current epoch from the first entry.
+    ...(openKey(link) === undefined ? {} : { key: openKey(link)! }),
     // The log renews this phone's credential by itself; keep the new one for the next start.
     onCredential: (credential) => saveLink({ ...link, token: credential.token }),
     projections: projectionOptions(settings, link),

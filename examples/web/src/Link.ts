@@ -1,9 +1,11 @@
 // What a caregiver's link carries, and the settings each phone keeps for itself. The link's
 // fragment (`#relay=…&log=…&token=…&key=…`) never reaches an HTTP server; it is parsed once,
 // stored in localStorage, then removed from the address bar. `key` is the family key of a sealed
-// log (the relay never sees it); `token` is the relay credential, a separate secret.
+// log (the relay never sees it); `token` is the relay credential, a separate secret. A link made
+// after a phone was removed carries an invite key instead (`e1.…`: the family key and the later key
+// epochs): it is kept apart as `inviteKey` to open the log with, `key` stays the family key alone.
 import type { VolumeUnit, WeightUnit } from "@relactation/core"
-import { parseFamilyKey } from "@relactation/sync"
+import { familyKeyOf, parseFamilyKey } from "@relactation/sync"
 
 /** The family log this phone is joined to, and who is holding it. */
 export interface Link {
@@ -18,6 +20,24 @@ export interface Link {
   readonly name: string | undefined
   /** The family key of a sealed log; absent for a family created before sealing (plaintext). */
   readonly key?: string
+  /**
+   * The invite key this phone was invited with after a removal (the family key and the key epochs
+   * up to the invite), to open the log with so it seals with the current epoch from its first
+   * entry. The recovery words come from `key`, never from this.
+   */
+  readonly inviteKey?: string
+}
+
+/** The key `openLog` takes for this link: the invite key when there is one, else the family key. */
+export const openKey = (link: Pick<Link, "key" | "inviteKey">): string | undefined =>
+  link.inviteKey ?? link.key
+
+/** `key=` of a link: an invite key is split into the family key and itself; a damaged one stays as is. */
+const keysOf = (key: string | null): { key?: string; inviteKey?: string } => {
+  if (!key) return {}
+  const family = familyKeyOf(key)
+  if (family._tag === "Failure" || family.success === key) return { key }
+  return { key: family.success, inviteKey: key }
 }
 
 /** Per-phone display settings. */
@@ -59,7 +79,6 @@ export const parseFragment = (hash: string): Link | undefined => {
   const join = p.get("join")
   const caregiver = p.get("caregiver")
   if (!relay || !log || !(token || join) || !caregiver) return undefined
-  const key = p.get("key")
   return {
     relay,
     log,
@@ -68,7 +87,7 @@ export const parseFragment = (hash: string): Link | undefined => {
     caregiver,
     child: p.get("child") || "child",
     name: p.get("name") ?? undefined,
-    ...(key ? { key } : {})
+    ...keysOf(p.get("key"))
   }
 }
 
@@ -125,7 +144,8 @@ export const formatLink = (origin: string, link: Omit<Link, "name">, name?: stri
     child: link.child
   })
   if (name) p.set("name", name)
-  if (link.key !== undefined) p.set("key", link.key)
+  const key = openKey(link)
+  if (key !== undefined) p.set("key", key)
   return `${origin}/#${p.toString()}`
 }
 

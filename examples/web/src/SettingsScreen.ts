@@ -44,8 +44,18 @@ function Invite(props: { link: Link; log: EventLog }) {
   useEffect(() => {
     if (url !== undefined) return
     props.log.invite().then(
-      ({ joinToken }) =>
-        setUrl(formatLink(location.origin, { ...props.link, caregiver, token: "", join: joinToken })),
+      // `key`: the family key and every key epoch this phone holds, so the new phone seals with
+      // the current one from its first entry (after a removal the family key alone would not).
+      ({ joinToken, key }) =>
+        setUrl(
+          formatLink(location.origin, {
+            ...props.link,
+            caregiver,
+            token: "",
+            join: joinToken,
+            ...(key === undefined ? {} : { inviteKey: key })
+          })
+        ),
       () => setUrl(formatLink(location.origin, { ...props.link, caregiver }))
     )
   }, [url])
@@ -84,6 +94,9 @@ export function SettingsScreen(props: {
   const { log, link, settings } = props
   const child = childProfile(log.events, link.child)
   const myName = caregiverNames(log.events).get(link.caregiver) ?? link.name ?? ""
+  // A removal moves a sealed family to a new key epoch: the invite shown is made again, so its key
+  // carries that epoch.
+  const [removals, setRemovals] = useState(0)
   const [profile, setProfile] = useState({
     name: child?.name ?? "",
     birthDate: child?.birthDate ?? "",
@@ -246,9 +259,9 @@ export function SettingsScreen(props: {
         <button class="primary big" type="submit">${t("settings.saveName")}</button>
       </fieldset>
     </form>
-    <${Invite} link=${link} log=${log} />
+    <${Invite} key=${removals} link=${link} log=${log} />
     <${EncryptionSettings} log=${log} link=${link} settings=${settings} />
-    <${DevicesSettings} log=${log} timeZone=${settings.timeZone} />
+    <${DevicesSettings} log=${log} timeZone=${settings.timeZone} onRemoved=${() => setRemovals((n) => n + 1)} />
     <fieldset>
       <legend>${t("settings.export")}</legend>
       <div class="quick">

@@ -84,6 +84,14 @@ describe("devices", () => {
     await a.page.getByText("Keys renewed: Sam cannot read anything recorded from now on.").waitFor()
     await expect.poll(() => statusOf(b.page)).toBe("removed")
     await screenshot(T, "01-keys-renewed", a)
+    // A's invite is made again at the removal (Settings still open): its key carries the new epoch
+    // (an invite key), so a phone joining from it seals with that epoch from its first entry. The
+    // joined phone keeps the family key alone for its recovery words, the invite key beside it to
+    // open the log with.
+    const inviteLink = a.page.locator(".invite-link")
+    await expect.poll(async () => (await inviteLink.textContent()) ?? "", WITHIN).toMatch(/&key=e1\./)
+    const invite = (await inviteLink.textContent()) ?? ""
+    const inviteKey = new URLSearchParams(invite.split("#")[1]).get("key")
 
     await logWeighIn(a, "3720")
     await expect.poll(async () => (await logOf(c)).grams.sort(), WITHIN).toEqual([3650, 3720])
@@ -104,5 +112,13 @@ describe("devices", () => {
     await relactation(a, "connect")
     await expect.poll(async () => (await logOf(a)).grams.sort(), WITHIN).toEqual([3650, 3720, 3800])
     expect((await logOf(a)).problems).toBe(0)
+
+    // D joins from the invite A showed right after the removal (after C's reload: D holds the new
+    // epoch, so it could have wrapped it for C).
+    const d = await suite.phone("phoneD", invite)
+    await expect.poll(() => statusOf(d.page), WITHIN).toBe("synced")
+    await expect.poll(async () => (await logOf(d)).grams.sort(), WITHIN).toEqual([3650, 3720, 3800])
+    const stored = await d.page.evaluate(() => JSON.parse(localStorage.getItem("relactation:link") ?? "{}"))
+    expect(stored).toMatchObject({ key: family.key, inviteKey })
   })
 })

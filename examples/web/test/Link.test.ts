@@ -2,9 +2,21 @@
 // screens for one link of each kind): a relay must be `wss:`, `ws:` only for this computer or
 // the very host that served the app over plain http; a damaged key is refused; a link asks before
 // it replaces the stored one whenever the relay, the log, the key or the credential differ.
-import { generateFamilyKey } from "@relactation/sync"
+import { generateFamilyKey, INVITE_KEY_PREFIX } from "@relactation/sync"
 import { describe, expect, it } from "vitest"
-import { type Link, linkProblem, parseFragment, replacesLink } from "../src/Link.js"
+import { formatLink, type Link, linkProblem, openKey, parseFragment, replacesLink } from "../src/Link.js"
+
+/** An invite key as `log.invite()` gives it after one removal: the family key, epoch 2^32 + 5 and its secret. */
+const inviteKeyOf = (family: string): string => {
+  const epoch = Buffer.alloc(8)
+  epoch.writeBigUInt64BE(2n ** 32n + 5n)
+  const bytes = Buffer.concat([
+    Buffer.from(family, "base64url"),
+    epoch,
+    Buffer.from(generateFamilyKey(), "base64url")
+  ])
+  return INVITE_KEY_PREFIX + bytes.toString("base64url")
+}
 
 const link = (extra: Partial<Link> = {}): Link => ({
   relay: "wss://relay.example",
@@ -69,5 +81,30 @@ describe("replacesLink", () => {
     )
     expect(parsed).toMatchObject({ relay: "wss://relay.example", token: "", join: "j.1", key })
     expect(parseFragment("#relay=wss%3A%2F%2Frelay.example&log=family-link-1234")).toBeUndefined()
+  })
+
+  it("an invite made after a removal: the phone opens with the invite key, its recovery words stay the family key", () => {
+    const family = generateFamilyKey()
+    const invite = inviteKeyOf(family)
+    const parsed = parseFragment(
+      `#relay=wss%3A%2F%2Frelay.example&log=family-link-1234&join=j.1&caregiver=caregiver-b&key=${invite}`
+    )!
+    expect(parsed).toMatchObject({ key: family, inviteKey: invite })
+    expect(openKey(parsed)).toBe(invite)
+    expect(linkProblem(parsed, HTTPS_APP)).toBeUndefined()
+    // This phone's own invites pass it on (log.invite()'s key, when there is one, replaces it).
+    expect(new URLSearchParams(formatLink("https://app.example", parsed).split("#")[1]).get("key")).toBe(
+      invite
+    )
+    // A family key alone is what it was; a damaged invite key is refused before it is stored.
+    const plain = parseFragment(
+      `#relay=wss%3A%2F%2Frelay.example&log=family-link-1234&join=j.1&caregiver=c&key=${family}`
+    )!
+    expect(plain.inviteKey).toBeUndefined()
+    expect(openKey(plain)).toBe(family)
+    const damaged = parseFragment(
+      `#relay=wss%3A%2F%2Frelay.example&log=family-link-1234&join=j.1&caregiver=c&key=${invite.slice(0, -3)}`
+    )!
+    expect(linkProblem(damaged, HTTPS_APP)).toBe("key-damaged")
   })
 })
