@@ -219,7 +219,7 @@ describe("openLog({ key })", () => {
     try {
       await using log = await openLog(opts)
       expect(log.events).toHaveLength(40)
-      expect(decrypt.mock.calls.length).toBe(1) // the checkpoint, not the 40 entries
+      expect(decrypt.mock.calls.length).toBe(2) // the checkpoint (head, then entries), not the 40 entries
     } finally {
       decrypt.mockRestore()
     }

@@ -13,7 +13,9 @@
  * as the log, are checked at once but parsed when the document is there to confirm them. A Yjs
  * item never changes, so an entry whose key is held by the same item as in the checkpoint is the
  * entry the checkpoint decoded. A checkpoint that fails any check is ignored: the document is
- * always the truth.
+ * always the truth. A sealed log seals the header with the head and the entries section as two
+ * messages (`EntryCodec.sealed`), so `decodeHead` reads the first alone and `attach` adds the
+ * entries once they are decrypted.
  */
 import type { DailyTotals, LogEntry, RelactationProgress, WeightTrend } from "@relactation/core"
 import * as Y from "yjs"
@@ -23,7 +25,7 @@ import type { ProjectionOptions } from "../EventLog.js"
  * The checkpoint format; bumped whenever the bytes, the decoding or the projections change, so
  * a checkpoint from another version is ignored.
  */
-export const FORMAT = 3
+export const FORMAT = 4
 
 const MAGIC = [0x52, 0x4c, 0x43, 0x50] // "RLCP"
 const HEADER = 20
@@ -137,24 +139,40 @@ const UNREADABLE: ReadonlyArray<Entry> = Object.freeze([])
 
 const parse = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes))
 
+/** A checkpoint's first section, read alone: what the first projections need. */
+export type Head = Omit<Checkpoint, "entries" | "state">
+
+interface HeadRead extends Head {
+  readonly bodySum: number
+}
+
 /**
- * Reads checkpoint bytes for log `logId`; `undefined` for anything that is not an intact
- * checkpoint of this format and log (truncated, corrupt, another version, another log). Both
- * sections are checked now; the entries are parsed on first use.
+ * Splits checkpoint bytes into the header with the head section, and the entries section;
+ * `undefined` when they are not this format's (magic, format, a head longer than the bytes).
  */
-export const decode = (bytes: Uint8Array | undefined, logId: string): Checkpoint | undefined => {
+export const split = (bytes: Uint8Array | undefined): { head: Uint8Array; body: Uint8Array } | undefined => {
   if (bytes === undefined || bytes.length < HEADER) return undefined
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return undefined
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (view.getUint32(4) !== FORMAT) return undefined
   const headLength = view.getUint32(8)
   if (headLength > bytes.length - HEADER) return undefined
-  const head = bytes.subarray(HEADER, HEADER + headLength)
-  const body = bytes.subarray(HEADER + headLength)
-  if (checksum(head) !== view.getUint32(12) || checksum(body) !== view.getUint32(16)) return undefined
-  let parsed: Omit<Checkpoint, "entries">
+  return { head: bytes.subarray(0, HEADER + headLength), body: bytes.subarray(HEADER + headLength) }
+}
+
+/**
+ * Reads the header and head section (`split`'s `head`) for log `logId`; `undefined` unless it is
+ * intact, of this format and of this log. The entries are attached with `attach`.
+ */
+export const decodeHead = (bytes: Uint8Array, logId: string): Head | undefined => {
+  const parts = split(bytes)
+  if (parts === undefined || parts.body.length !== 0) return undefined
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const head = bytes.subarray(HEADER)
+  if (checksum(head) !== view.getUint32(12)) return undefined
+  let parsed: Head
   try {
-    parsed = parse(head) as Omit<Checkpoint, "entries">
+    parsed = parse(head) as Head
   } catch {
     return undefined
   }
@@ -168,6 +186,22 @@ export const decode = (bytes: Uint8Array | undefined, logId: string): Checkpoint
   ) {
     return undefined
   }
+  const read: HeadRead = {
+    logId: parsed.logId,
+    options: parsed.options,
+    stateVector: parsed.stateVector,
+    results: parsed.results,
+    bodySum: view.getUint32(16)
+  }
+  return read
+}
+
+/**
+ * The whole checkpoint from a head (`decodeHead`) and its entries section; `undefined` when the
+ * section's checksum is not the one the head's header names. The entries are parsed on first use.
+ */
+export const attach = (head: Head, body: Uint8Array): Checkpoint | undefined => {
+  if (checksum(body) !== (head as HeadRead).bodySum) return undefined
   let entries: ReadonlyArray<Entry> | undefined
   let state: unknown
   const parseBody = (): ReadonlyArray<Entry> => {
@@ -183,10 +217,10 @@ export const decode = (bytes: Uint8Array | undefined, logId: string): Checkpoint
     return entries
   }
   return {
-    logId: parsed.logId,
-    options: parsed.options,
-    stateVector: parsed.stateVector,
-    results: parsed.results,
+    logId: head.logId,
+    options: head.options,
+    stateVector: head.stateVector,
+    results: head.results,
     get entries() {
       return parseBody()
     },
@@ -197,8 +231,19 @@ export const decode = (bytes: Uint8Array | undefined, logId: string): Checkpoint
   }
 }
 
+/**
+ * Reads checkpoint bytes for log `logId`; `undefined` for anything that is not an intact
+ * checkpoint of this format and log (truncated, corrupt, another version, another log). Both
+ * sections are checked now; the entries are parsed on first use.
+ */
+export const decode = (bytes: Uint8Array | undefined, logId: string): Checkpoint | undefined => {
+  const parts = split(bytes)
+  const head = parts === undefined ? undefined : decodeHead(parts.head, logId)
+  return head === undefined ? undefined : attach(head, parts!.body)
+}
+
 /** Whether the checkpoint's results are those of `options`. */
-export const sameOptions = (checkpoint: Checkpoint, options: ProjectionOptions): boolean =>
+export const sameOptions = (checkpoint: Head, options: ProjectionOptions): boolean =>
   sameJson(checkpoint.options, options)
 
 /** What a loaded document says of a checkpoint. */

@@ -10,7 +10,8 @@ import { decodeEntry, type Event, isEvent } from "@relactation/core"
 import { Predicate, Result } from "effect"
 import { UnreadableEntry } from "../Unreadable.js"
 import { decodeAt, type IndexEntry } from "./EntryIndex.js"
-import { additionalData, isSealed, NONCE_BYTES, openAll, seal } from "./Envelope.js"
+import { isSealed, NONCE_BYTES, openAll, seal } from "./Envelope.js"
+import * as Checkpoint from "./Checkpoint.js"
 import type { Epochs } from "./Epochs.js"
 
 export type { IndexEntry } from "./EntryIndex.js"
@@ -35,10 +36,20 @@ export interface EntryCodec {
   readonly remember: (key: string, raw: unknown, entry: IndexEntry) => void
   /** Forgets the entries that did not open for want of a key epoch (a new epoch arrived). */
   readonly forgetUnknownEpochs: () => void
-  /** The checkpoint's bytes as stored (sealed for a sealed log). */
+  /** The checkpoint's bytes as stored (sealed for a sealed log: head and entries apart). */
   readonly wrapCheckpoint: (bytes: Uint8Array) => Promise<Uint8Array>
-  /** The checkpoint's bytes from what was stored; `undefined` if it does not open. */
-  readonly unwrapCheckpoint: (stored: Uint8Array | undefined) => Promise<Uint8Array | undefined>
+  /**
+   * The checkpoint's head (header and head section) from what was stored, and a way to its
+   * entries section, opened only when asked (`undefined` if it does not open); `undefined` if
+   * the head does not open.
+   */
+  readonly openCheckpoint: (stored: Uint8Array | undefined) => Promise<OpenedCheckpoint | undefined>
+}
+
+/** A stored checkpoint whose head is open. */
+export interface OpenedCheckpoint {
+  readonly head: Uint8Array
+  readonly entries: () => Promise<Uint8Array | undefined>
 }
 
 /** The codec of a plaintext log (the layout before sealing, unchanged). */
@@ -51,7 +62,12 @@ export const plaintext: EntryCodec = {
   remember: () => {},
   forgetUnknownEpochs: () => {},
   wrapCheckpoint: (bytes) => Promise.resolve(bytes),
-  unwrapCheckpoint: (stored) => Promise.resolve(stored)
+  openCheckpoint: (stored) => {
+    const parts = Checkpoint.split(stored)
+    return Promise.resolve(
+      parts === undefined ? undefined : { head: parts.head, entries: () => Promise.resolve(parts.body) }
+    )
+  }
 }
 
 const notSealed = (key: string, raw: unknown): UnreadableEntry =>
@@ -63,9 +79,32 @@ const notSealed = (key: string, raw: unknown): UnreadableEntry =>
     raw
   })
 
-// "RLCS": a checkpoint sealed with the log's checkpoint key: magic, nonce, AES-GCM ciphertext.
+// "RLCS": a checkpoint sealed with the log's checkpoint key as two AES-GCM messages, so the first
+// projections decrypt only the small head: magic, format (u32 BE), the head's nonce, the head
+// ciphertext's length (u32 BE), the head ciphertext, the entries' nonce, the entries ciphertext.
+// The head's additional data names the entries ciphertext's length and GCM tag: a swapped or cut
+// entries section makes the head not open; a flipped one makes the entries not open.
 const SEALED_MAGIC = [0x52, 0x4c, 0x43, 0x53]
+const SEALED_HEADER = SEALED_MAGIC.length + 4 + NONCE_BYTES + 4
+const TAG_BYTES = 16
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle
+const utf8 = new TextEncoder()
+const sectionData = (
+  logId: string,
+  section: "head" | "entries",
+  entries?: Uint8Array
+): Uint8Array<ArrayBuffer> =>
+  utf8.encode(
+    JSON.stringify([
+      "relactation/checkpoint/v2",
+      logId,
+      Checkpoint.FORMAT,
+      section,
+      ...(entries === undefined ? [] : [entries.length, toHex(entries.subarray(entries.length - TAG_BYTES))])
+    ])
+  )
+const toHex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
 
 /** The codec of a sealed log with these keys. */
 export const sealed = (keys: Epochs): EntryCodec => {
@@ -84,7 +123,6 @@ export const sealed = (keys: Epochs): EntryCodec => {
     opened.set(raw, { key, entry })
     if (entry instanceof UnreadableEntry && entry.reason === "unknown-epoch") unknownEpoch.add(raw)
   }
-  const aad = additionalData("checkpoint", keys.logId, "", 0)
   return {
     sealed: true,
     encode: async (event, encoded) => {
@@ -124,38 +162,71 @@ export const sealed = (keys: Epochs): EntryCodec => {
       unknownEpoch.clear()
     },
     wrapCheckpoint: async (bytes) => {
-      const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES))
-      const ct = new Uint8Array(
-        await subtle().encrypt(
-          { name: "AES-GCM", iv: nonce, additionalData: aad },
-          keys.checkpointKey,
-          bytes as Uint8Array<ArrayBuffer>
-        )
-      )
-      const out = new Uint8Array(SEALED_MAGIC.length + NONCE_BYTES + ct.length)
-      out.set(SEALED_MAGIC, 0)
-      out.set(nonce, SEALED_MAGIC.length)
-      out.set(ct, SEALED_MAGIC.length + NONCE_BYTES)
-      return out
-    },
-    unwrapCheckpoint: async (stored) => {
-      const head = SEALED_MAGIC.length + NONCE_BYTES
-      if (stored === undefined || stored.length < head) return undefined
-      for (let i = 0; i < SEALED_MAGIC.length; i++) if (stored[i] !== SEALED_MAGIC[i]) return undefined
-      try {
-        return new Uint8Array(
-          await subtle().decrypt(
-            {
-              name: "AES-GCM",
-              iv: stored.slice(SEALED_MAGIC.length, head),
-              additionalData: aad
-            },
+      const parts = Checkpoint.split(bytes)
+      if (parts === undefined) throw new Error("checkpoint bytes of another format")
+      const encrypt = async (
+        nonce: Uint8Array<ArrayBuffer>,
+        additionalData: Uint8Array<ArrayBuffer>,
+        plain: Uint8Array
+      ) =>
+        new Uint8Array(
+          await subtle().encrypt(
+            { name: "AES-GCM", iv: nonce, additionalData },
             keys.checkpointKey,
-            stored.slice(head)
+            plain as Uint8Array<ArrayBuffer>
           )
         )
-      } catch {
-        return undefined
+      const entriesNonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES))
+      const entries = await encrypt(entriesNonce, sectionData(keys.logId, "entries"), parts.body)
+      const headNonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES))
+      const head = await encrypt(headNonce, sectionData(keys.logId, "head", entries), parts.head)
+      const out = new Uint8Array(SEALED_HEADER + head.length + NONCE_BYTES + entries.length)
+      const view = new DataView(out.buffer)
+      out.set(SEALED_MAGIC, 0)
+      view.setUint32(4, Checkpoint.FORMAT)
+      out.set(headNonce, 8)
+      view.setUint32(8 + NONCE_BYTES, head.length)
+      out.set(head, SEALED_HEADER)
+      out.set(entriesNonce, SEALED_HEADER + head.length)
+      out.set(entries, SEALED_HEADER + head.length + NONCE_BYTES)
+      return out
+    },
+    openCheckpoint: async (stored) => {
+      if (stored === undefined || stored.length < SEALED_HEADER) return undefined
+      for (let i = 0; i < SEALED_MAGIC.length; i++) if (stored[i] !== SEALED_MAGIC[i]) return undefined
+      const view = new DataView(stored.buffer, stored.byteOffset, stored.byteLength)
+      if (view.getUint32(4) !== Checkpoint.FORMAT) return undefined
+      const headLength = view.getUint32(8 + NONCE_BYTES)
+      const entriesAt = SEALED_HEADER + headLength + NONCE_BYTES
+      if (entriesAt + TAG_BYTES > stored.length) return undefined
+      const decrypt = async (nonce: Uint8Array, additionalData: Uint8Array<ArrayBuffer>, ct: Uint8Array) => {
+        try {
+          return new Uint8Array(
+            await subtle().decrypt(
+              { name: "AES-GCM", iv: nonce.slice(), additionalData },
+              keys.checkpointKey,
+              ct as Uint8Array<ArrayBuffer>
+            )
+          )
+        } catch {
+          return undefined
+        }
+      }
+      const entries = stored.subarray(entriesAt)
+      const head = await decrypt(
+        stored.subarray(8, 8 + NONCE_BYTES),
+        sectionData(keys.logId, "head", entries),
+        stored.subarray(SEALED_HEADER, SEALED_HEADER + headLength)
+      )
+      if (head === undefined) return undefined
+      return {
+        head,
+        entries: () =>
+          decrypt(
+            stored.subarray(entriesAt - NONCE_BYTES, entriesAt),
+            sectionData(keys.logId, "entries"),
+            entries
+          )
       }
     }
   }

@@ -25,17 +25,33 @@ export interface Restored {
   readonly current: boolean
 }
 
-const firstOf = (checkpoint: Checkpoint.Checkpoint): FirstProjections => {
+// `whole` is the checkpoint with its entries once they are there (a sealed log's are decrypted
+// after the document loads; `events` read before that throws, and names why).
+const firstOf = (
+  head: Checkpoint.Head,
+  whole: () => Checkpoint.Checkpoint | undefined | "pending"
+): FirstProjections => {
   let events: ReadonlyArray<Event> | undefined
   return {
     get events() {
-      events ??= checkpoint.entries
-        .map(([, , entry]) => entry)
-        .filter(isEvent)
-        .sort(compareEvents)
+      if (events === undefined) {
+        const checkpoint = whole()
+        if (checkpoint === "pending")
+          throw new Error(
+            "FirstProjections.events: a sealed log's checkpoint entries are decrypted after the document loads; read events once openLog has resolved"
+          )
+        if (checkpoint === undefined)
+          throw new Error(
+            "FirstProjections.events: the checkpoint's entries did not open (the checkpoint was ignored and rebuilt); read the log's events"
+          )
+        events = checkpoint.entries
+          .map(([, , entry]) => entry)
+          .filter(isEvent)
+          .sort(compareEvents)
+      }
       return events
     },
-    ...checkpoint.results
+    ...head.results
   }
 }
 
@@ -55,18 +71,36 @@ export const restore = async (args: {
 }): Promise<Restored> => {
   const { adapter, logId, doc, map, options, codec } = args
   const store = args.useCheckpoint ? adapter.checkpoints : undefined
+  let head: Checkpoint.Head | undefined
+  let entries: (() => Promise<Uint8Array | undefined>) | undefined
   let checkpoint: Checkpoint.Checkpoint | undefined
   if (store !== undefined) {
     // An unreadable checkpoint is no checkpoint.
     const stored = await store.read(logId).catch(() => undefined)
-    checkpoint = Checkpoint.decode(await codec.unwrapCheckpoint(stored), logId)
+    const opened = await codec.openCheckpoint(stored)
+    head = opened === undefined ? undefined : Checkpoint.decodeHead(opened.head, logId)
+    if (head !== undefined) entries = opened!.entries
   }
-  const sameOptions = checkpoint !== undefined && Checkpoint.sameOptions(checkpoint, options)
-  if (checkpoint !== undefined && sameOptions) args.onFirst?.(firstOf(checkpoint))
+  // A plaintext checkpoint's entries section is checked at once (its checksum); a sealed one's
+  // is decrypted after the document loads, so the first projections wait only for the head.
+  let attached = false
+  const attach = async (): Promise<void> => {
+    const body = await entries!()
+    checkpoint = body === undefined ? undefined : Checkpoint.attach(head!, body)
+    attached = true
+  }
+  if (head !== undefined && !codec.sealed) {
+    await attach()
+    if (checkpoint === undefined) head = undefined
+  }
+  const sameOptions = head !== undefined && Checkpoint.sameOptions(head, options)
+  if (head !== undefined && sameOptions)
+    args.onFirst?.(firstOf(head, () => (attached ? checkpoint : "pending")))
 
   const session = await guarded(adapter.kind, "open", () => adapter.open(logId, doc))
   try {
     await args.afterLoad?.()
+    if (head !== undefined && !attached) await attach()
     const verdict = checkpoint === undefined ? undefined : Checkpoint.verify(checkpoint, doc, map)
     if (codec.sealed) {
       // Sealed entries the checkpoint does not confirm are opened now (all at once, in a window);
