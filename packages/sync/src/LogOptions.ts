@@ -113,6 +113,11 @@ export interface OpenLogOptions {
  * @category models
  */
 export interface FirstProjections {
+  /**
+   * The checkpoint's events. A sealed log decrypts them after the document loads (the first
+   * projections need only the checkpoint's small head): read before `openLog` resolves, this
+   * throws an `Error` saying so; if they do not open (the checkpoint is ignored), it throws too.
+   */
   readonly events: ReadonlyArray<Event>
   readonly dailyTotals: DailyTotals
   readonly weightTrend: WeightTrend
