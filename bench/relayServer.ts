@@ -6,6 +6,7 @@
  * With `BENCH_POSTGRES_URL` and `BENCH_REDIS_URL` (figure 11) it runs as one process of a cluster
  * instead, as `serve --store postgres://… --bus redis://…` does: `PostgresStorage` and `RedisBus`
  * (channel prefix `BENCH_REDIS_PREFIX`); the raised rate limit is then also the one shared in Redis.
+ * `BENCH_SYNCHRONOUS=normal` runs the SQLite store with `synchronous: "normal"` instead.
  * Reports its port over IPC, closes on "close".
  */
 
@@ -26,6 +27,9 @@ const relay = await createRelay({
   ...(dataDir === undefined ? {} : { dataDir }),
   ...(storage === undefined ? {} : { storage }),
   ...(bus === undefined ? {} : { bus }),
+  // BENCH_SYNCHRONOUS=normal: the row without the fsync per commit (WAL, safe against a crash of
+  // the process, not a power cut), to tell the disk's share of the latency from the rest.
+  ...(process.env.BENCH_SYNCHRONOUS === "normal" ? { synchronous: "normal" as const } : {}),
   secret,
   limits: { connectionsPerIpPerMinute: 1_000_000, maxSocketsPerAddress: 100_000 },
   // Only errors, on stderr, so a refusal under load shows why (ids and causes; no entries).
