@@ -17,15 +17,7 @@ import Database from "better-sqlite3"
 import type { CredentialStore } from "./Credentials.js"
 import { GroupCommit } from "./internal/GroupCommit.js"
 import { SqliteCredentials } from "./internal/SqliteCredentials.js"
-import {
-  CHECKPOINT_EVERY_MS,
-  FALLBACK_CHECKPOINT_PAGES,
-  type Reply,
-  type Request,
-  sqliteCheckpointer,
-  sqliteWorker,
-  type WorkerSetup
-} from "./internal/SqliteWorker.js"
+import { type Reply, type Request, sqliteWorker, type WorkerSetup } from "./internal/SqliteWorker.js"
 import type { Storage, StoredLog, StoredSize } from "./Storage.js"
 
 /**
@@ -128,10 +120,7 @@ const prepareFile = (file: string): void => {
 
 // The worker runs from `sqliteWorker`'s text as compiled here. Compilers that keep function names
 // (esbuild's keepNames, as tsx runs it) wrap functions in a `__name` helper defined outside it.
-const source = (program: (load: NodeJS.Require) => void): string =>
-  `"use strict";\nvar __name = (target) => target;\n(${program.toString()})(require)`
-const workerSource = source(sqliteWorker)
-const checkpointerSource = source(sqliteCheckpointer)
+const workerSource = `"use strict";\nvar __name = (target) => target;\n(${sqliteWorker.toString()})(require)`
 
 const storeError = (reply: Extract<Reply, { ok: false }>): Error =>
   Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code })
@@ -144,9 +133,6 @@ const storeError = (reply: Extract<Reply, { ok: false }>): Error =>
  */
 export class SqliteStorage implements Storage {
   private readonly worker: Worker
-  /** Checkpoints the WAL beside the commits (see `sqliteCheckpointer`). */
-  private readonly checkpointer: Worker
-  private readonly checkpointerExited: Promise<void>
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   /** Appends of one turn (or requested while the previous commit was under way) go in one transaction. */
@@ -181,12 +167,6 @@ export class SqliteStorage implements Storage {
     this.worker.on("exit", (code) => {
       if (this.closing === undefined) this.fail(new Error(`the relay database worker exited (${code})`))
     })
-    // Never holds the process open, and its failure costs nothing but checkpoints: the committing
-    // connection then checkpoints by itself past FALLBACK_CHECKPOINT_PAGES.
-    this.checkpointer = new Worker(checkpointerSource, { eval: true, workerData: setup })
-    this.checkpointer.unref()
-    this.checkpointer.on("error", () => {})
-    this.checkpointerExited = new Promise((resolve) => this.checkpointer.once("exit", () => resolve()))
   }
 
   /**
@@ -203,9 +183,7 @@ export class SqliteStorage implements Storage {
       file: options.file,
       synchronous: options.synchronous ?? "full",
       betterSqlite3: resolve("better-sqlite3"),
-      yjs: resolve("yjs"),
-      fallbackCheckpointPages: FALLBACK_CHECKPOINT_PAGES,
-      checkpointEveryMs: CHECKPOINT_EVERY_MS
+      yjs: resolve("yjs")
     })
   }
 
@@ -317,21 +295,13 @@ export class SqliteStorage implements Storage {
 
   private async shutdown(): Promise<void> {
     if (this.failure !== undefined) {
-      await Promise.all([this.worker.terminate(), this.checkpointer.terminate()])
+      await this.worker.terminate()
       return
     }
     // Appends already requested are committed, not dropped: they go ahead of the close.
     await this.appends.flush()
-    // The checkpointer closes first, so the worker's connection is the last one: SQLite then
-    // checkpoints the whole WAL at its close and removes it.
-    await this.stopCheckpointer()
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()))
     await this.send({ id: this.nextId++, op: "close" }).catch(() => {})
     await exited
-  }
-
-  private async stopCheckpointer(): Promise<void> {
-    this.checkpointer.postMessage({ op: "close" })
-    await this.checkpointerExited
   }
 }

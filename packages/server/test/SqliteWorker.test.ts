@@ -1,8 +1,6 @@
 // The storage worker's program on its own: the commit requests waiting in its port go into one
-// transaction, a request of another kind ends the group and is answered after it (so answers
-// come in the order the requests were sent), and the checkpointer thread moves the WAL into the
-// database file while the committing connection does not checkpoint by itself.
-import { existsSync, statSync } from "node:fs"
+// transaction, and a request of another kind ends the group and is answered after it (so answers
+// come in the order the requests were sent).
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import { Worker } from "node:worker_threads"
@@ -46,9 +44,7 @@ const startWorker = async (file: string) => {
     file,
     synchronous: "full",
     betterSqlite3: resolve("better-sqlite3"),
-    yjs: resolve("yjs"),
-    fallbackCheckpointPages: 20_000,
-    checkpointEveryMs: 250
+    yjs: resolve("yjs")
   }
   const worker = new Worker(countingSource, { eval: true, workerData: setup })
   const events: Array<"transaction" | number> = []
@@ -145,31 +141,6 @@ describe("the storage worker", () => {
     }
     const db = new Database(file, { readonly: true })
     expect(db.prepare("SELECT count(*) AS n FROM updates").get()).toEqual({ n: 1 })
-    db.close()
-  })
-})
-
-describe("the checkpointer", () => {
-  it("moves committed pages into the database file although the committing connection does not checkpoint, and close leaves no WAL", async () => {
-    using dir = tempDir()
-    const file = join(dir.path, "relay.sqlite")
-    const storage = SqliteStorage.open({ file })
-    const before = statSync(file).size
-    const doc = new Y.Doc()
-    const appends: Array<Promise<unknown>> = []
-    // About 200 pages: far below the committing connection's own threshold (20,000 pages).
-    for (let i = 0; i < 200; i++) {
-      const vector = Y.encodeStateVector(doc)
-      doc.getArray<string>("events").push([`${i}:${"x".repeat(4_000)}`])
-      appends.push(storage.append("log-a", Y.encodeStateAsUpdate(doc, vector)))
-    }
-    await Promise.all(appends)
-    // In WAL mode the database file only grows when a checkpoint copies pages into it.
-    await until("a checkpoint into the database file", () => statSync(file).size > before + 100 * 4096)
-    await storage.close()
-    expect(existsSync(`${file}-wal`)).toBe(false)
-    const db = new Database(file, { readonly: true })
-    expect(db.prepare("SELECT count(*) AS n FROM updates").get()).toEqual({ n: 200 })
     db.close()
   })
 })

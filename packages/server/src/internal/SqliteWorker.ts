@@ -21,9 +21,6 @@ export interface WorkerSetup {
   /** Resolved paths, so the worker loads the same packages as the relay. */
   readonly betterSqlite3: string
   readonly yjs: string
-  /** `FALLBACK_CHECKPOINT_PAGES` and `CHECKPOINT_EVERY_MS` (the programs cannot read this module). */
-  readonly fallbackCheckpointPages: number
-  readonly checkpointEveryMs: number
 }
 
 /** One log's stored size, as in `Storage`. */
@@ -81,48 +78,6 @@ export type Reply =
   | { readonly id: number; readonly ok: false; readonly message: string; readonly code: string | undefined }
 
 /**
- * WAL pages after which the committing connection checkpoints by itself (SQLite's default is 1,000):
- * only reached when the checkpointer thread is stuck or gone, so the WAL stays bounded anyway.
- */
-export const FALLBACK_CHECKPOINT_PAGES = 20_000
-
-/** How often the checkpointer thread checkpoints the WAL into the database file. */
-export const CHECKPOINT_EVERY_MS = 250
-
-/**
- * The checkpointer thread's whole program: a second connection that runs a PASSIVE checkpoint
- * every `CHECKPOINT_EVERY_MS`. In WAL mode a checkpoint runs beside the writer (it copies committed
- * pages to the database file, fsynced with `FULL`, and never takes the write lock), so the commits
- * in the storage worker no longer stop for SQLite's automatic checkpoint every 1,000 pages, which
- * was the slowest commit of every second at a thousand appends a second. A checkpoint that fails
- * (a lock held by a backup, a disk error) is tried again at the next tick; it never loses data.
- * Like `sqliteWorker`, it runs from its source text and uses only what it loads.
- */
-export function sqliteCheckpointer(load: NodeJS.Require): void {
-  const { parentPort, workerData } = load("node:worker_threads") as typeof WorkerThreads
-  const setup = workerData as WorkerSetup
-  const Database = load(setup.betterSqlite3) as typeof BetterSqlite3
-  if (parentPort === null) throw new Error("sqliteCheckpointer runs in a worker thread")
-  const port = parentPort
-  const db = new Database(setup.file)
-  db.pragma(`synchronous = ${setup.synchronous === "normal" ? "NORMAL" : "FULL"}`)
-  const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)")
-  const timer = setInterval(() => {
-    try {
-      checkpoint.run()
-    } catch {
-      // Tried again at the next tick; the WAL keeps every commit until then.
-    }
-  }, setup.checkpointEveryMs)
-  port.on("message", (request: { readonly op: "close" }) => {
-    if (request.op !== "close") return
-    clearInterval(timer)
-    db.close()
-    port.close()
-  })
-}
-
-/**
  * The worker's whole program. Sizes of the logs the relay holds are cached here (kept up to date by
  * load, commit and compact, dropped by release), so an append does not count a log's rows again.
  */
@@ -138,9 +93,6 @@ export function sqliteWorker(load: NodeJS.Require): void {
   db.pragma(`synchronous = ${setup.synchronous === "normal" ? "NORMAL" : "FULL"}`)
   // Another process (a backup, a second relay by mistake) may hold the write lock briefly.
   db.pragma("busy_timeout = 5000")
-  // The checkpointer thread moves the WAL into the database file; this connection checkpoints only
-  // if that thread falls far behind, so a commit does not usually wait for a checkpoint's writes.
-  db.pragma(`wal_autocheckpoint = ${setup.fallbackCheckpointPages}`)
   const statements = {
     load: db.prepare<[string], { seq: number; data: Uint8Array }>(
       "SELECT seq, data FROM updates WHERE log_id = ? ORDER BY seq"
