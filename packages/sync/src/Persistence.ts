@@ -125,6 +125,28 @@ const request = <A>(req: IDBRequest<A>): Promise<A> =>
     req.onerror = () => reject(req.error)
   })
 
+// Puts one record in its own readwrite transaction and resolves once IndexedDB committed it (whole
+// or not at all); the database is closed either way.
+const putOne = async (
+  openDb: () => Promise<IDBDatabase>,
+  store: string,
+  key: string,
+  value: unknown
+): Promise<void> => {
+  const db = await openDb()
+  try {
+    const tx = db.transaction(store, "readwrite")
+    tx.objectStore(store).put(value, key)
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve()
+      tx.onerror = () => reject(tx.error)
+      tx.onabort = () => reject(tx.error)
+    })
+  } finally {
+    db.close()
+  }
+}
+
 const checkpointDb = async (): Promise<IDBDatabase> => {
   const open = indexedDB.open(CHECKPOINT_DB, 1)
   open.onupgradeneeded = () => open.result.createObjectStore("checkpoints")
@@ -150,20 +172,7 @@ const indexedDbCheckpoints: CheckpointStore = {
       db.close()
     }
   },
-  write: async (logId, bytes) => {
-    const db = await checkpointDb()
-    try {
-      const tx = db.transaction("checkpoints", "readwrite")
-      tx.objectStore("checkpoints").put(bytes, logId)
-      await new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve()
-        tx.onerror = () => reject(tx.error)
-        tx.onabort = () => reject(tx.error)
-      })
-    } finally {
-      db.close()
-    }
-  }
+  write: (logId, bytes) => putOne(checkpointDb, "checkpoints", logId, bytes)
 }
 
 const DEVICE_KEY_DB = "relactation-device-keys"
@@ -194,20 +203,7 @@ const indexedDbDeviceKeys: DeviceKeyStore = {
       db.close()
     }
   },
-  write: async (logId, pair) => {
-    const db = await deviceKeyDb()
-    try {
-      const tx = db.transaction("pairs", "readwrite")
-      tx.objectStore("pairs").put(pair, logId)
-      await new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve()
-        tx.onerror = () => reject(tx.error)
-        tx.onabort = () => reject(tx.error)
-      })
-    } finally {
-      db.close()
-    }
-  }
+  write: (logId, pair) => putOne(deviceKeyDb, "pairs", logId, pair)
 }
 
 /**
