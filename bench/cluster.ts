@@ -33,7 +33,7 @@ import {
 import type { Context, Figure } from "./context.js"
 import { generateLog } from "./generate.js"
 import { quantile, rssOf } from "./measure.js"
-import { type Load, once, stop } from "./relay.js"
+import { type Load, once, runWorkers, stop } from "./relay.js"
 import { q, type Row } from "./table.js"
 import { storedUpdate } from "./ydoc.js"
 
@@ -370,28 +370,7 @@ const runConfig = async (
     const pg0 =
       config.cluster && servers !== undefined ? postgresCounters(servers.postgres, database) : undefined
     const t0 = performance.now()
-    const results = workers.map((w) =>
-      once<{
-        delivered: number
-        sent: number
-        windowMs: number
-        latencies: Array<number>
-        errors: number
-        retries: number
-        lost: number
-        missing: number
-      }>(w, "result", load.warmupMs + load.durationMs + 120_000)
-    )
-    for (const w of workers)
-      w.send({
-        type: "run",
-        warmupMs: load.warmupMs,
-        durationMs: load.durationMs,
-        ratePerClient: load.ratePerClient,
-        graceMs: load.graceMs,
-        settleMs: LATE_WAIT_MS
-      })
-    const all = await Promise.all(results)
+    const all = await runWorkers(workers, load, LATE_WAIT_MS)
     const elapsedS = (performance.now() - t0) / 1000
     const appendingS = (load.warmupMs + load.durationMs) / 1000
     const cpu1 = cpuSnapshot(groups())

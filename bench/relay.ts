@@ -101,6 +101,43 @@ export const once = <T>(child: ChildProcess, type: string, timeoutMs: number): P
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** What one load-client process reports after "run" (`relayClient.ts`). */
+export interface WorkerResult {
+  readonly delivered: number
+  readonly sent: number
+  readonly windowMs: number
+  readonly latencies: Array<number>
+  readonly errors: number
+  readonly retries: number
+  readonly lost: number
+  /** Still not arrived `settleMs` after the grace (0 without `settleMs`). */
+  readonly missing: number
+}
+
+/**
+ * Tells every connected load-client process to append at `load`'s rate for its warm-up and window
+ * (then wait `settleMs` more for late arrivals, when given) and resolves with their reports.
+ */
+export const runWorkers = (
+  workers: ReadonlyArray<ChildProcess>,
+  load: Load,
+  settleMs?: number
+): Promise<Array<WorkerResult>> => {
+  const results = workers.map((w) =>
+    once<WorkerResult>(w, "result", load.warmupMs + load.durationMs + 120_000)
+  )
+  for (const w of workers)
+    w.send({
+      type: "run",
+      warmupMs: load.warmupMs,
+      durationMs: load.durationMs,
+      ratePerClient: load.ratePerClient,
+      graceMs: load.graceMs,
+      ...(settleMs === undefined ? {} : { settleMs })
+    })
+  return Promise.all(results)
+}
+
 export const startOurs = async (dataDir: string): Promise<{ child: ChildProcess; url: string }> => {
   const child = fork(join(here, "relayServer.ts"), [], {
     env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_SECRET: SECRET },
@@ -165,25 +202,7 @@ export const runLoad = async (
     await Promise.all(connected)
     await sleep(1000)
     const rss1 = await rssOf(pid)
-    const results = workers.map((w) =>
-      once<{
-        delivered: number
-        sent: number
-        windowMs: number
-        latencies: Array<number>
-        errors: number
-        lost: number
-      }>(w, "result", load.warmupMs + load.durationMs + 120_000)
-    )
-    for (const w of workers)
-      w.send({
-        type: "run",
-        warmupMs: load.warmupMs,
-        durationMs: load.durationMs,
-        ratePerClient: load.ratePerClient,
-        graceMs: load.graceMs
-      })
-    const all = await Promise.all(results)
+    const all = await runWorkers(workers, load)
     const rss2 = await rssOf(pid)
     const latencies = all.flatMap((r) => r.latencies).sort((a, b) => a - b)
     const throughput = all.reduce((n, r) => n + (r.delivered * 1000) / r.windowMs, 0)
