@@ -1,11 +1,10 @@
 // Devices against a real relay and its SQLite file: a phone joins with a join token, names itself
 // inside the log, renews its credential by itself, and is removed by another device: it then shows
 // `removed` instead of retrying, while the others keep syncing.
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { readdir, readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { createRelay, mintCredential } from "@relactation/server"
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { mintCredential } from "@relactation/server"
+import { describe, expect, it } from "vitest"
 import {
   AccessRefused,
   type DeviceCredential,
@@ -15,18 +14,11 @@ import {
   type OpenLogOptions
 } from "../src/index.js"
 import { phone, until } from "./helpers.js"
+import { relayFolder } from "./relayFolder.js"
 
 const LOG = "family-devices-sync"
 const SECRET = "Zq3v8Kx1pL0aB7nM2cD9eF4gH6jK8lQ1wE3rT5yU7iO"
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "relactation-sync-devices-"))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-const relayAt = () => createRelay({ port: 0, dataDir: join(dir, "relay"), secret: SECRET, log: () => {} })
+const temp = relayFolder("relactation-sync-devices-", SECRET)
 
 /** A phone on its own device credential (as the app opens it after `joinLog`). */
 const device = (
@@ -43,7 +35,7 @@ const device = (
 
 describe("devices", () => {
   it("a joined phone names itself in the log; another device removes it: refused, status removed, the others keep syncing", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const first = await relay.credential(LOG)
     await using a = await device(relay, first, "parent-a", 1)
     await a.whenSynced()
@@ -90,7 +82,7 @@ describe("devices", () => {
   })
 
   it("renews its own credential before it expires, keeping its id, and tells the app; an expired one stays expired", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     // A credential with an hour left, a renewal window of a day: renewed at once.
     const short = mintCredential(SECRET, LOG, { ttlSeconds: 3_600 })
     const renewed: Array<DeviceCredential> = []
@@ -114,7 +106,7 @@ describe("devices", () => {
   })
 
   it("an older family token is exchanged for a credential of its own when the app can keep it", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const kept: Array<DeviceCredential> = []
     await using a = await device(relay, { token: relay.token(LOG) }, "parent-a", 5, {
       onCredential: (credential) => kept.push(credential)
@@ -125,7 +117,7 @@ describe("devices", () => {
   })
 
   it("a device deletes the log from the relay: every device ends with status deleted", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     await using a = await device(relay, await relay.credential(LOG), "parent-a", 6)
     await using b = await device(relay, await relay.credential(LOG), "parent-b", 7)
     await Promise.all([a.whenSynced(), b.whenSynced()])
@@ -134,7 +126,7 @@ describe("devices", () => {
     await expect(b.removeDevice("short")).rejects.toBeInstanceOf(AccessRefused)
   })
   it("in a sealed log the names (and public keys) in the document are sealed: the relay's files hold none of them", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     const names = ["Alexandra's phone", "Samuel's phone"]
     const sealed = (credential: DeviceCredential, i: number) =>
@@ -159,7 +151,7 @@ describe("devices", () => {
     expect((await p.devices()).map((d) => d.name)).toEqual([names[0]])
     // What the relay stored, in every file of its data folder (database and WAL).
     const files = async () => {
-      const folder = join(dir, "relay")
+      const folder = join(temp.path(), "relay")
       const all = await Promise.all((await readdir(folder)).map((f) => readFile(join(folder, f))))
       return Buffer.concat(all)
     }

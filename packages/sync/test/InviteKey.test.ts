@@ -2,13 +2,11 @@
 // in one text, so it seals with the current epoch from its first entry, even offline (on a real
 // relay and its SQLite file, real Yjs documents and WebCrypto on every device); a malformed one is
 // refused before anything is written; the text form round-trips and is strict.
-import { access, mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { access } from "node:fs/promises"
 import { join } from "node:path"
-import { createRelay } from "@relactation/server"
 import { Redacted, Result } from "effect"
 import fc from "fast-check"
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import * as Y from "yjs"
 import {
@@ -31,23 +29,10 @@ import { freshSecret } from "../src/internal/EpochWraps.js"
 import { formatKey, parseKey } from "../src/InviteKey.js"
 import { familyKey } from "./sealedFixtures.js"
 import { prng, runs, seedFor, until } from "./helpers.js"
+import { relayFolder } from "./relayFolder.js"
 
 const LOG = "family-invite-epochs"
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "relactation-sync-invite-"))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-const relayAt = () =>
-  createRelay({
-    port: 0,
-    dataDir: join(dir, "relay"),
-    secret: "Rk3v8Kx1pL0aB7nM2cD9eF4gH6jK8lQ1wE3rT5yU7iO",
-    log: () => {}
-  })
+const temp = relayFolder("relactation-sync-invite-")
 
 interface Phone {
   readonly log: EventLog
@@ -108,7 +93,7 @@ const recordsOn = (phone: Phone) => phone.doc.getMap("deviceKeys")
 
 describe("a phone invited after a removal", () => {
   it("seals with the current epoch from its first entry, offline: the removed device cannot open it, the others read it", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await open(relay.url, await relay.credential(LOG), key, "parent-a", 1)
     await using b = await open(relay.url, await relay.credential(LOG), key, "parent-b", 2)
@@ -125,7 +110,7 @@ describe("a phone invited after a removal", () => {
     const credential = await joinLog({ url: relay.url, logId: LOG, joinToken: invite.joinToken })
 
     // D opens offline (nothing listens on port 9): no wrap can reach it, only the invite's key.
-    const path = join(dir, "d.ylog")
+    const path = join(temp.path(), "d.ylog")
     let mapKey: string
     let entryId: string
     {
@@ -165,7 +150,7 @@ describe("a phone invited after a removal", () => {
   })
 
   it("before any removal the invite's key is the family key itself, and a plaintext log's invite has none", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await open(relay.url, await relay.credential(LOG), key, "parent-a", 5)
     await a.log.whenSynced()
@@ -206,7 +191,7 @@ describe("a phone invited after a removal", () => {
       "the prefix alone": INVITE_KEY_PREFIX
     }
     for (const [what, text] of Object.entries(bad)) {
-      const path = join(dir, `bad-${what.replaceAll(" ", "-")}.ylog`)
+      const path = join(temp.path(), `bad-${what.replaceAll(" ", "-")}.ylog`)
       const opened = openLogWith(
         {
           logId: LOG,

@@ -2,28 +2,17 @@
 // websocket cannot get through (a network that blocks websockets, so no close code ever arrives)
 // still learns from its renewal that it was removed, or that its log was deleted, and says so
 // instead of retrying forever. With the socket blocked, only the renewal can tell it.
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { createRelay } from "@relactation/server"
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import type { DeviceCredential, EventLog, OpenLogOptions } from "../src/index.js"
 import { phone, until } from "./helpers.js"
+import { relayFolder } from "./relayFolder.js"
 
 const LOG = "family-renewal-refused"
 const SECRET = "Vt5nQ8wE2rY6uI0oP4aS7dF1gH3jK9lZ5xC8vB2nM6q"
 const DAY_MS = 24 * 3_600_000
 
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "relactation-sync-renewal-"))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-const relayAt = () => createRelay({ port: 0, dataDir: join(dir, "relay"), secret: SECRET, log: () => {} })
+const temp = relayFolder("relactation-sync-renewal-", SECRET)
 
 /** A real websocket whose every connection is refused (nothing listens on port 1). */
 class Blocked extends WebSocket {
@@ -46,7 +35,7 @@ const blockedPhone = (
 
 describe("a refused renewal", () => {
   it("renews over http while the socket is blocked (the control: the renewal reaches the relay)", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const credential = await relay.credential(LOG)
     const kept: Array<DeviceCredential> = []
     await using log = await blockedPhone(relay, credential, { onCredential: (c) => kept.push(c) })
@@ -56,7 +45,7 @@ describe("a refused renewal", () => {
   })
 
   it("of a revoked credential: status removed, no more reconnects, the app is not handed a credential", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const credential = await relay.credential(LOG)
     await relay.revoke(LOG, credential.credentialId)
     const kept: Array<DeviceCredential> = []
@@ -68,7 +57,7 @@ describe("a refused renewal", () => {
   })
 
   it("of a credential whose log was deleted: status deleted", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const credential = await relay.credential(LOG)
     await relay.deleteLog(LOG)
     await using log = await blockedPhone(relay, credential)

@@ -3,12 +3,10 @@
 // (even given the document directly), the others move on (also one that was offline during the
 // rotation, two that rotated at once, one that joined or was restored after it), and tampered
 // wraps are problems, never a crash.
-import { mkdtemp, readFile, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { createRelay } from "@relactation/server"
 import { Result } from "effect"
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import WebSocket from "ws"
 import * as Y from "yjs"
 import {
@@ -30,23 +28,10 @@ import * as DeviceKeys from "../src/internal/DeviceKeys.js"
 import { EPOCHS_MAP, freshSecret, generationOf, parseWrapKey } from "../src/internal/EpochWraps.js"
 import { familyKey } from "./sealedFixtures.js"
 import { prng, runs, seedFor, until } from "./helpers.js"
+import { relayFolder } from "./relayFolder.js"
 
 const LOG = "family-rotation-1"
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "relactation-sync-rotation-"))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-const relayAt = (folder = "relay") =>
-  createRelay({
-    port: 0,
-    dataDir: join(dir, folder),
-    secret: "Rk3v8Kx1pL0aB7nM2cD9eF4gH6jK8lQ1wE3rT5yU7iO",
-    log: () => {}
-  })
+const temp = relayFolder("relactation-sync-rotation-")
 
 /** A phone on its own credential, with its document and key epochs at hand for the test. */
 interface Phone {
@@ -110,7 +95,7 @@ const ids = (log: EventLog) => log.events.map((e) => e.id).sort()
 
 describe("a new key epoch when a device is removed", () => {
   it("A removes C: A and B seal with a new epoch; C, given the document directly, cannot open it", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await open(relay, await relay.credential(LOG), key, "parent-a", 1)
     await using b = await open(relay, await relay.credential(LOG), key, "parent-b", 2)
@@ -166,7 +151,7 @@ describe("a new key epoch when a device is removed", () => {
   })
 
   it("B is offline during the rotation: online again, it unwraps the new epoch and reads what A wrote", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await open(relay, await relay.credential(LOG), key, "parent-a", 4)
     await using b = await open(relay, await relay.credential(LOG), key, "parent-b", 5)
@@ -185,9 +170,9 @@ describe("a new key epoch when a device is removed", () => {
   })
 
   it("the device key is kept with file persistence: B reopens offline and reads the new epoch at once", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
-    const path = join(dir, "b.ylog")
+    const path = join(temp.path(), "b.ylog")
     const credB = await relay.credential(LOG)
     await using a = await open(relay, await relay.credential(LOG), key, "parent-a", 7)
     {
@@ -211,7 +196,7 @@ describe("a new key epoch when a device is removed", () => {
   })
 
   it("two devices rotate at once: both epochs stay readable, and they settle on one no removed device holds", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await open(relay, await relay.credential(LOG), key, "parent-a", 9)
     await using b = await open(relay, await relay.credential(LOG), key, "parent-b", 10)
@@ -276,7 +261,7 @@ describe("a new key epoch when a device is removed", () => {
   })
 
   it("a device joined after the rotation, and one restored from the recovery words, read old and new entries", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await open(relay, await relay.credential(LOG), key, "parent-a", 13)
     await using c = await open(relay, await relay.credential(LOG), key, "parent-c", 14)
@@ -311,7 +296,7 @@ describe("a new key epoch when a device is removed", () => {
   })
 
   it("tampered wraps (a changed bit, another device's wrap moved here) are problems, not a crash; the genuine one opens", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await open(relay, await relay.credential(LOG), key, "parent-a", 17)
     await using b = await open(relay, await relay.credential(LOG), key, "parent-b", 18)
@@ -362,7 +347,7 @@ describe("a new key epoch when a device is removed", () => {
     relayDoc.destroy()
   })
   it("a device record that does not open (a changed bit, moved to another credential id) is a problem and gets no wrap", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await open(relay, await relay.credential(LOG), key, "parent-a", 19)
     await a.log.whenSynced()
@@ -407,7 +392,7 @@ describe("a new key epoch when a device is removed", () => {
     for (let run = 0; run < runs(2); run++) {
       const random = prng(seed, run)
       const int = (n: number) => Math.floor(random() * n)
-      await using relay = await relayAt(`relay-${run}`)
+      await using relay = await temp.relay(`relay-${run}`)
       const key = generateFamilyKey()
       const phones: Array<Phone> = []
       for (let i = 0; i < 5; i++)

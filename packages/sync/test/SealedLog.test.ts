@@ -2,13 +2,11 @@
 // reads open them, duplicates stay no-ops, a bad or wrong key is refused before anything is
 // written, tampered entries are problems (kept, never counted), the checkpoint keeps the opened
 // entries sealed at rest, and presence crosses the relay sealed.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { readFile, writeFile } from "node:fs/promises"
 import { existsSync } from "node:fs"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { encodeEvent } from "@relactation/core"
-import { createRelay } from "@relactation/server"
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import WebSocket from "ws"
 import { WebsocketProvider } from "y-websocket"
 import * as Y from "yjs"
@@ -23,24 +21,11 @@ import {
 import { openLogWith } from "../src/EventLog.js"
 import * as Epochs from "../src/internal/Epochs.js"
 import { phone, until } from "./helpers.js"
+import { relayFolder } from "./relayFolder.js"
 import { familyKey } from "./sealedFixtures.js"
 
 const LOG = "family-sealed-1"
-let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "relactation-sync-sealed-"))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
-
-const relayAt = () =>
-  createRelay({
-    port: 0,
-    dataDir: join(dir, "relay"),
-    secret: "8di7rTkUZoMx5KZTfEwUcOBmg4KeRD__ziftrvkUYS4",
-    log: () => {}
-  })
+const temp = relayFolder("relactation-sync-sealed-")
 
 /** A memory adapter that hands the test the log's Yjs document. */
 const capture = () => {
@@ -94,7 +79,7 @@ describe("openLog({ key })", () => {
   })
 
   it("a malformed key is InvalidLogOptions naming key, and nothing is written", async () => {
-    const path = join(dir, "log.ylog")
+    const path = join(temp.path(), "log.ylog")
     for (const bad of ["", "short", `${generateFamilyKey()}=`, 42 as unknown as string]) {
       await expect(openLog(base({ key: bad, persistence: { kind: "file", path } }))).rejects.toMatchObject({
         _tag: "InvalidLogOptions",
@@ -106,7 +91,7 @@ describe("openLog({ key })", () => {
   })
 
   it("a well-formed key of another family is refused on a device that holds the log, the file unchanged", async () => {
-    const path = join(dir, "log.ylog")
+    const path = join(temp.path(), "log.ylog")
     const key = generateFamilyKey()
     {
       await using log = await openLog(base({ key, persistence: { kind: "file", path }, checkpoint: false }))
@@ -202,7 +187,7 @@ describe("openLog({ key })", () => {
   })
 
   it("a sealed cold open takes the opened entries from the checkpoint, which is sealed at rest", async () => {
-    const path = join(dir, "log.ylog")
+    const path = join(temp.path(), "log.ylog")
     const key = generateFamilyKey()
     const opts = base({ key, persistence: { kind: "file", path } })
     const appended = []
@@ -268,7 +253,7 @@ describe("a sealed log through a real relay", () => {
   const ids = (log: EventLog) => log.events.map((e) => e.id).sort()
 
   it("two phones converge online and after both were offline; presence is sealed on the wire", async () => {
-    await using relay = await relayAt()
+    await using relay = await temp.relay()
     const key = generateFamilyKey()
     await using a = await phone(relay, LOG, "parent-a", 1, { key, presence: { name: "Alexandra" } })
     await using b = await phone(relay, LOG, "parent-b", 2, { key, presence: { name: "Samuel" } })
