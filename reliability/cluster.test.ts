@@ -32,7 +32,14 @@ import { describe, expect, it } from "vitest"
 import * as Y from "yjs"
 import { type Served, serve } from "../packages/server/test/process.js"
 import { size } from "./size.js"
-import { appendedByLog, type DocClient, docClient, EVENTS_MAP, eventMaker } from "./support/clients.js"
+import {
+  appendedByLog,
+  holdItsLog,
+  type DocClient,
+  docClient,
+  EVENTS_MAP,
+  eventMaker
+} from "./support/clients.js"
 import { WebSocket } from "./support/deps.js"
 import { scenario } from "./support/scenario.js"
 
@@ -224,12 +231,7 @@ describe("cluster", () => {
     writing = false
     await Promise.all(writers)
     const expected = appendedByLog(clients)
-    const converged = () =>
-      clients.every((client) => {
-        const keys = client.keys()
-        const want = expected.get(client.logId) ?? new Set()
-        return keys.size === want.size && [...want].every((id) => keys.has(id))
-      })
+    const converged = () => holdItsLog(clients, expected)
     await until("every phone holds every event of its log", converged, 60_000, 100).catch(() => {})
     const stored = await readPostgres(pg.url)
     const lost = new Set<string>()

@@ -14,7 +14,14 @@ import { decodeEntry, isEvent } from "@relactation/core"
 import { DATABASE_FILE, mintToken } from "@relactation/server"
 import { between, prng, sleep, until } from "@relactation/testkit"
 import { size } from "./size.js"
-import { appendedByLog, type DocClient, docClient, eventMaker, readStore } from "./support/clients.js"
+import {
+  appendedByLog,
+  holdItsLog,
+  type DocClient,
+  docClient,
+  eventMaker,
+  readStore
+} from "./support/clients.js"
 import { type RelayProcess, startRelayProcess } from "./support/relayProcess.js"
 import { scenario } from "./support/scenario.js"
 
@@ -145,12 +152,7 @@ describe("crash", () => {
     await Promise.all(writers)
     // Every phone of a log holds every event appended on that log.
     const expected = appendedByLog(clients)
-    const converged = () =>
-      clients.every((client) => {
-        const keys = client.keys()
-        const want = expected.get(client.logId) ?? new Set()
-        return keys.size === want.size && [...want].every((id) => keys.has(id))
-      })
+    const converged = () => holdItsLog(clients, expected)
     await until("every phone holds every event of its log", converged, 60_000, 100).catch(() => {})
     // The store, read from the file a SIGKILLed relay left behind.
     await killAndCheck(relay)

@@ -229,3 +229,14 @@ export const appendedByLog = (
   }
   return expected
 }
+
+/** Whether every client holds exactly the ids appended on its log (`expected`, from `appendedByLog`). */
+export const holdItsLog = (
+  clients: ReadonlyArray<{ readonly logId: string; keys(): Set<string> }>,
+  expected: ReadonlyMap<string, ReadonlySet<string>>
+): boolean =>
+  clients.every((client) => {
+    const keys = client.keys()
+    const want = expected.get(client.logId) ?? new Set<string>()
+    return keys.size === want.size && [...want].every((id) => keys.has(id))
+  })
